@@ -1,0 +1,56 @@
+# vfio-coherent: build the arm64 test kernel with our overlay, boot it in
+# QEMU, test. See README.md. Everything built lands in $(BUILD).
+
+REPO	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD	?= $(REPO)/.build
+KSRC	:= $(BUILD)/linux
+KOUT	:= $(KSRC)/out
+GUEST	:= $(BUILD)/guest
+HDRS	:= $(BUILD)/headers/include
+export VC_BUILD := $(BUILD)
+
+GUEST_CC	:= aarch64-linux-gnu-gcc
+GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
+SELFTESTS	:= vfio_coherent_bind_test
+STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
+TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
+
+.PHONY: all deps kernel guest check demo run lint clean distclean
+
+all: kernel guest
+
+deps:
+	@$(REPO)/scripts/install-deps.sh
+
+kernel: deps
+	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
+
+# Guest programs are compiled from the assembled tree so that selftests see
+# ../kselftest_harness.h as they would upstream.
+guest: kernel
+	@mkdir -p $(GUEST)/bin
+	@echo "  GUEST   init vc-demo $(SELFTESTS)"
+	@gcc -O2 -o $(GUEST)/gen_init_cpio $(KSRC)/usr/gen_init_cpio.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/init $(TOOLDIR)/init.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c
+	@for t in $(SELFTESTS); do \
+		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c || exit 1; \
+	done
+
+check: guest
+	@python3 $(REPO)/scripts/vc_machine.py check $(if $(V),-v)
+
+demo: guest
+	@python3 $(REPO)/scripts/vc_machine.py demo
+
+# make run ADD="./myclient" RUN="/extra/myclient 0000:00:02.0"
+run: guest
+	@python3 $(REPO)/scripts/vc_machine.py run \
+		$(foreach f,$(ADD),--add $(f)) $(if $(RUN),--run "$(RUN)") \
+		$(if $(STEP),--step "$(STEP)")
+
+clean:
+	rm -rf $(GUEST)
+
+distclean:
+	rm -rf $(BUILD)

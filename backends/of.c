@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-coherent backend for devicetree-described coherent memory.
+ *
+ * The PCI function's node (standard PCI bus binding) lists its apertures:
+ *
+ *	memory-region = <&gpu_mem>, <&gpu_wc>;
+ *	memory-region-names = "usemem", "resmem";	(optional)
+ *	linux,vfio-bars = <4 2>;			(optional)
+ *
+ * and each aperture node is "coherent-device-memory" with one reg entry and
+ * an optional write-combine flag. See
+ * Documentation/devicetree/bindings/pci/coherent-device-memory.yaml.
+ */
+
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/pci.h>
+#include <linux/vfio_coherent.h>
+#include <linux/vfio_pci_core.h>
+#include <kunit/visibility.h>
+
+#include "of.h"
+
+/**
+ * vfio_coherent_of_parse() - describe one aperture from the devicetree
+ * @dev: device for messages
+ * @np: the PCI function's devicetree node, may be NULL
+ * @index: aperture index, the memory-region entry
+ * @ap: filled on success; fields the node does not set keep their defaults
+ *
+ * Return: 0 when described, -ENOENT past the last memory-region entry,
+ * -ENODEV when @np describes no aperture at all, -EOVERFLOW when a reg
+ * wraps around, -EINVAL when the description is otherwise malformed.
+ */
+VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
+					    struct device_node *np,
+					    unsigned int index,
+					    struct vfio_coherent_aperture *ap)
+{
+	struct device_node *mem __free(device_node) = NULL;
+	struct resource res;
+	int nr, ret;
+	u32 bar;
+
+	if (!np) {
+		dev_err(dev, "no devicetree node: coherent memory not described\n");
+		return -ENODEV;
+	}
+
+	nr = of_count_phandle_with_args(np, "memory-region", NULL);
+	if (nr <= 0) {
+		dev_err(dev, "%pOF: no memory-region property: coherent memory not described\n",
+			np);
+		return -ENODEV;
+	}
+	if (index >= nr)
+		return -ENOENT;
+
+	mem = of_parse_phandle(np, "memory-region", index);
+	if (!mem) {
+		dev_err(dev, "%pOF: memory-region entry %u is not a valid phandle\n",
+			np, index);
+		return -EINVAL;
+	}
+	if (!of_device_is_compatible(mem, "coherent-device-memory")) {
+		dev_err(dev, "%pOF: memory-region entry %u: %pOF is not \"coherent-device-memory\"\n",
+			np, index, mem);
+		return -EINVAL;
+	}
+	ret = of_address_to_resource(mem, 0, &res);
+	if (ret == -EOVERFLOW) {
+		dev_err(dev, "%pOF: reg overflows the physical address space\n", mem);
+		return ret;
+	}
+	if (ret) {
+		dev_err(dev, "%pOF: no usable reg (%d)\n", mem, ret);
+		return -EINVAL;
+	}
+	ap->base = res.start;
+	ap->size = resource_size(&res);
+	if (of_property_read_bool(mem, "write-combine"))
+		ap->type = VFIO_COHERENT_MEM_WC;
+
+	if (of_property_present(np, "linux,vfio-bars")) {
+		ret = of_property_read_u32_index(np, "linux,vfio-bars", index, &bar);
+		if (ret) {
+			dev_err(dev, "%pOF: linux,vfio-bars has no entry for memory-region %u (%d)\n",
+				np, index, ret);
+			return -EINVAL;
+		}
+		ap->bar = min_t(u32, bar, INT_MAX);
+	}
+
+	/* Optional: without a name the core makes one up. */
+	of_property_read_string_index(np, "memory-region-names", index, &ap->name);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_of_parse);
+
+static int vfio_coherent_of_describe(struct vfio_coherent_device *cdev,
+				     unsigned int index,
+				     struct vfio_coherent_aperture *ap)
+{
+	struct pci_dev *pdev = vfio_coherent_pdev(cdev);
+
+	return vfio_coherent_of_parse(&pdev->dev, pdev->dev.of_node, index, ap);
+}
+
+static const struct vfio_coherent_ops vfio_coherent_of_ops = {
+	.describe = vfio_coherent_of_describe,
+};
+
+static int vfio_coherent_of_probe(struct pci_dev *pdev,
+				  const struct pci_device_id *id)
+{
+	return vfio_coherent_probe(pdev, &vfio_coherent_of_ops, NULL);
+}
+
+/* Any function, but only through driver_override: the DT says the rest. */
+static const struct pci_device_id vfio_coherent_of_table[] = {
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
+	{}
+};
+MODULE_DEVICE_TABLE(pci, vfio_coherent_of_table);
+
+static struct pci_driver vfio_coherent_of_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = vfio_coherent_of_table,
+	.probe = vfio_coherent_of_probe,
+	.remove = vfio_coherent_remove,
+	.err_handler = &vfio_pci_core_err_handlers,
+	.driver_managed_dma = true,
+};
+module_pci_driver(vfio_coherent_of_driver);
+
+MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vfio-coherent backend for devicetree-described coherent memory");

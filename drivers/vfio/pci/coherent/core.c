@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-coherent: VFIO PCI variant driver library for CPU-coherent device
+ * memory described by firmware.
+ *
+ * DOC: overview
+ *
+ * A backend is a PCI driver that matches its devices (by ID, or any device
+ * with ``driver_override`` as other VFIO variant drivers do) and calls
+ * vfio_coherent_probe() with a &struct vfio_coherent_ops. The core asks the
+ * backend to describe the device's apertures, validates and claims them, and
+ * registers a vfio-pci-core device in which every aperture appears as a
+ * virtual 64-bit prefetchable BAR. Everything that is not an aperture is
+ * plain vfio-pci-core.
+ */
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/vfio.h>
+
+#include "coherent.h"
+
+static int vfio_coherent_open_device(struct vfio_device *vdev)
+{
+	struct vfio_pci_core_device *core = &to_vfio_coherent(vdev)->core;
+	int ret;
+
+	ret = vfio_pci_core_enable(core);
+	if (ret)
+		return ret;
+
+	vfio_pci_core_finish_enable(core);
+	return 0;
+}
+
+static int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
+				     unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info __user *uinfo = (void __user *)arg;
+	struct vfio_coherent_aperture *ap;
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, uinfo, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	ap = vfio_coherent_aperture_at_bar(cdev, info.index);
+	if (!ap)
+		return vfio_pci_core_ioctl(&cdev->core.vdev,
+					   VFIO_DEVICE_GET_REGION_INFO, arg);
+
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+	info.size = vfio_coherent_bar_size(ap);
+	/* Access to the memory itself is not wired up yet. */
+	info.flags = 0;
+	info.cap_offset = 0;
+
+	return copy_to_user(uinfo, &info, minsz) ? -EFAULT : 0;
+}
+
+static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
+				unsigned long arg)
+{
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfio_coherent_region_info(cdev, arg);
+	default:
+		return vfio_pci_core_ioctl(vdev, cmd, arg);
+	}
+}
+
+static bool vfio_coherent_is_aperture(struct vfio_device *vdev, loff_t pos)
+{
+	return vfio_coherent_aperture_at_bar(to_vfio_coherent(vdev),
+					     VFIO_PCI_OFFSET_TO_INDEX(pos));
+}
+
+static ssize_t vfio_coherent_read(struct vfio_device *vdev, char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	if (vfio_coherent_is_aperture(vdev, *ppos))
+		return -EINVAL;
+	return vfio_pci_core_read(vdev, buf, count, ppos);
+}
+
+static ssize_t vfio_coherent_write(struct vfio_device *vdev,
+				   const char __user *buf, size_t count,
+				   loff_t *ppos)
+{
+	if (vfio_coherent_is_aperture(vdev, *ppos))
+		return -EINVAL;
+	return vfio_pci_core_write(vdev, buf, count, ppos);
+}
+
+static int vfio_coherent_mmap(struct vfio_device *vdev,
+			      struct vm_area_struct *vma)
+{
+	if (vfio_coherent_is_aperture(vdev, (loff_t)vma->vm_pgoff << PAGE_SHIFT))
+		return -EINVAL;
+	return vfio_pci_core_mmap(vdev, vma);
+}
+
+static const struct vfio_device_ops vfio_coherent_vfio_ops = {
+	.name		= "vfio-coherent",
+	.init		= vfio_pci_core_init_dev,
+	.release	= vfio_pci_core_release_dev,
+	.open_device	= vfio_coherent_open_device,
+	.close_device	= vfio_pci_core_close_device,
+	.ioctl		= vfio_coherent_ioctl,
+	.device_feature	= vfio_pci_core_ioctl_feature,
+	.read		= vfio_coherent_read,
+	.write		= vfio_coherent_write,
+	.mmap		= vfio_coherent_mmap,
+	.request	= vfio_pci_core_request,
+	.match		= vfio_pci_core_match,
+	.bind_iommufd	= vfio_iommufd_physical_bind,
+	.unbind_iommufd	= vfio_iommufd_physical_unbind,
+	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
+	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+};
+
+/**
+ * vfio_coherent_probe() - bind a PCI function described by a backend
+ * @pdev: the PCI function
+ * @ops: the backend's hooks; must outlive the binding
+ * @data: backend private pointer, returned by vfio_coherent_data()
+ *
+ * Asks @ops to describe the apertures, validates and claims them, and
+ * registers the VFIO device. Call from the backend's pci_driver probe; pair
+ * with vfio_coherent_remove().
+ *
+ * Return: 0 on success, -ENODEV when the device has no description, another
+ * negative errno when its description is refused.
+ */
+int vfio_coherent_probe(struct pci_dev *pdev,
+			const struct vfio_coherent_ops *ops, void *data)
+{
+	struct vfio_coherent_device *cdev;
+	int ret;
+
+	if (WARN_ON(!ops || !ops->describe))
+		return -EINVAL;
+
+	cdev = vfio_alloc_device(vfio_coherent_device, core.vdev, &pdev->dev,
+				 &vfio_coherent_vfio_ops);
+	if (IS_ERR(cdev))
+		return PTR_ERR(cdev);
+
+	cdev->ops = ops;
+	cdev->data = data;
+	dev_set_drvdata(&pdev->dev, &cdev->core);
+
+	ret = vfio_coherent_discover(cdev, &pdev->dev,
+				     vfio_coherent_used_bars(pdev));
+	if (ret)
+		goto out_put;
+
+	ret = vfio_pci_core_register_device(&cdev->core);
+	if (ret)
+		goto out_put;
+	return 0;
+
+out_put:
+	vfio_put_device(&cdev->core.vdev);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_probe, VFIO_COHERENT);
+
+/**
+ * vfio_coherent_remove() - unbind a PCI function bound by vfio_coherent_probe()
+ * @pdev: the PCI function
+ *
+ * The aperture claims are released with the driver's devres once this returns.
+ */
+void vfio_coherent_remove(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
+
+	vfio_pci_core_unregister_device(core);
+	vfio_put_device(&core->vdev);
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_remove, VFIO_COHERENT);
+
+/**
+ * vfio_coherent_pdev() - the PCI function of a vfio-coherent device
+ * @cdev: the device
+ *
+ * Return: the PCI function @cdev was probed for.
+ */
+struct pci_dev *vfio_coherent_pdev(struct vfio_coherent_device *cdev)
+{
+	return cdev->core.pdev;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_pdev, VFIO_COHERENT);
+
+/**
+ * vfio_coherent_data() - the backend's private pointer
+ * @cdev: the device
+ *
+ * Return: the @data given to vfio_coherent_probe().
+ */
+void *vfio_coherent_data(struct vfio_coherent_device *cdev)
+{
+	return cdev->data;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_data, VFIO_COHERENT);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VFIO PCI library for CPU-coherent device memory");

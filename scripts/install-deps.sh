@@ -1,0 +1,43 @@
+#!/bin/bash
+# Install the host packages the build and the emulated machine need.
+# Idempotent; runs as root on Debian 12 (bookworm).  QEMU >= 10 comes from
+# bookworm-backports, added by reusing the mirror of the existing entry.
+set -euo pipefail
+
+PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccache make
+bc bison flex libssl-dev libelf-dev cpio xz-utils device-tree-compiler python3
+kmod rsync"
+
+missing=""
+for p in $PKGS; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+need_qemu=1
+if command -v qemu-system-aarch64 >/dev/null 2>&1; then
+	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	[ "${v:-0}" -ge 10 ] && need_qemu=0
+fi
+[ -z "$missing" ] && [ $need_qemu = 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing:$missing (qemu>=10 needed: $need_qemu); run as root" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+src=/etc/apt/sources.list.d/debian.sources
+bp=/etc/apt/sources.list.d/vfio-coherent-backports.sources
+if [ $need_qemu = 1 ] && [ ! -e "$bp" ]; then
+	# Reuse URIs and Signed-By of the main Debian entry; never hard-code a mirror.
+	uri=$(awk '/^URIs:/ {print $2; exit}' "$src")
+	key=$(awk '/^Signed-By:/ {print $2; exit}' "$src")
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
+		"$uri" "$key" > "$bp"
+fi
+apt-get update -qq
+[ -n "$missing" ] && apt-get install -y -qq --no-install-recommends $missing
+if [ $need_qemu = 1 ]; then
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+		qemu-system-arm qemu-utils
+fi
+exit 0

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Assemble the kernel tree: extract Debian's linux-source-6.12 once, apply our
+# patches (re-applied from pristine copies when they change), and link our
+# overlay files into it so edits are seen without copying the tree again.
+#
+# usage: prepare-tree.sh REPO BUILD
+set -euo pipefail
+repo=$1
+build=$2
+ksrc=$build/linux
+tarball=${VC_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+
+mkdir -p "$build"
+if [ ! -e "$ksrc/.vc-extracted" ]; then
+	[ -r "$tarball" ] || { echo "prepare: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
+	rm -rf "$ksrc" "$build/linux-source-6.12" "$build/pristine" "$build/overlay.list"
+	echo "  EXTRACT $tarball"
+	tar xf "$tarball" -C "$build"
+	mv "$build/linux-source-6.12" "$ksrc"
+	touch "$ksrc/.vc-extracted"
+fi
+
+# --- patches: small edits to existing kernel files --------------------------
+pristine=$build/pristine
+mkdir -p "$pristine"
+stamp=$( (cat "$repo"/patches/*.patch 2>/dev/null || true) | sha1sum | cut -d' ' -f1)
+if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
+	# Restore every file an earlier patch set touched, then apply anew.
+	(cd "$pristine" && find . -type f) | while read -r f; do
+		cp -p "$pristine/$f" "$ksrc/$f"
+	done
+	for p in "$repo"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "$p" | while read -r f; do
+			if [ ! -e "$pristine/$f" ] && [ -e "$ksrc/$f" ]; then
+				mkdir -p "$(dirname "$pristine/$f")"
+				cp -p "$ksrc/$f" "$pristine/$f"
+			fi
+		done
+		echo "  PATCH   $(basename "$p")"
+		patch -d "$ksrc" -p1 -s -N --no-backup-if-mismatch < "$p" || {
+			echo "prepare: $(basename "$p") does not apply to $(make -s -C "$ksrc" kernelversion)" >&2
+			rm -f "$ksrc/.vc-patches"
+			exit 1
+		}
+	done
+	echo "$stamp" > "$ksrc/.vc-patches"
+fi
+
+# --- overlay: our new files, linked at their kernel paths -------------------
+# backends/ is assembled under the core's directory.
+new_list=$(mktemp)
+(
+	cd "$repo"
+	for d in drivers include arch mm Documentation lib tools; do
+		if [ -d "$d" ]; then find "$d" -type f -printf '%p %p\n'; fi
+	done
+	if [ -d backends ]; then
+		find backends -type f -printf '%p drivers/vfio/pci/coherent/%p\n'
+	fi
+) | sort > "$new_list"
+old_list=$build/overlay.list
+touch "$old_list"
+# Drop links for files that left the overlay.
+cut -d' ' -f2 "$old_list" | sort > "$new_list.old"
+cut -d' ' -f2 "$new_list" | sort > "$new_list.new"
+comm -23 "$new_list.old" "$new_list.new" | while read -r dst; do
+	[ -L "$ksrc/$dst" ] && rm -f "$ksrc/$dst"
+done
+while read -r src dst; do
+	if [ -e "$ksrc/$dst" ] && [ ! -L "$ksrc/$dst" ]; then
+		echo "prepare: $dst exists in the kernel tree: change it with a patch, not the overlay" >&2
+		exit 1
+	fi
+	if [ "$(readlink "$ksrc/$dst" 2>/dev/null)" != "$repo/$src" ]; then
+		mkdir -p "$(dirname "$ksrc/$dst")"
+		ln -sfn "$repo/$src" "$ksrc/$dst"
+	fi
+done < "$new_list"
+mv "$new_list" "$old_list"
+rm -f "$new_list.old" "$new_list.new"

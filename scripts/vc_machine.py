@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Boot the vfio-coherent test machine and judge what it printed.
+
+    vc_machine.py check              KUnit + selftests, ends "N passed, N failed"
+    vc_machine.py demo               show the device bound and used through VFIO
+    vc_machine.py run [--add F]... [--step S]... [--run CMD]...
+                                     your own static binaries/files in /extra,
+                                     your own steps (see init.c) or commands
+
+The machine: QEMU "virt" (virtualization=on, SMMUv3, GICv3), -cpu max, -smp 2,
+-m 5G with the kernel told mem=3G, four pci-testdev functions, and a
+devicetree made from QEMU's own (dumpdtb) plus our nodes. Paths come from the
+environment the Makefile sets (VC_BUILD, VC_KSRC, ...).
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("VC_BUILD", os.path.join(REPO, ".build"))
+KSRC = os.path.join(BUILD, "linux")
+KOUT = os.path.join(KSRC, "out")
+GUEST = os.path.join(BUILD, "guest")
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+
+MACHINE = ["-machine", "virt,virtualization=on,iommu=smmuv3,gic-version=3",
+           "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "5G",
+           "-nodefaults", "-display", "none", "-no-reboot"]
+DEVICES = []
+for slot in (2, 3, 4, 5):
+    DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
+APPEND = "console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
+
+MODULE_DIR = "drivers/vfio/pci/coherent"
+MODULES = {
+    # module file (in the build tree) -> name in the guest's /lib/modules
+    MODULE_DIR + "/vfio-coherent.ko": "vfio-coherent.ko",
+    MODULE_DIR + "/backends/vfio-coherent-of.ko": "vfio-coherent-of.ko",
+    MODULE_DIR + "/tests/vfio-coherent-test.ko": "vfio-coherent-test.ko",
+    MODULE_DIR + "/backends/tests/vfio-coherent-of-test.ko":
+        "vfio-coherent-of-test.ko",
+}
+SELFTESTS = ["vfio_coherent_bind_test"]
+
+LOAD = """insmod /lib/modules/vfio-coherent.ko
+insmod /lib/modules/vfio-coherent-of.ko
+"""
+KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
+insmod /lib/modules/vfio-coherent-of-test.ko
+rmmod vfio_coherent_of_test
+rmmod vfio_coherent_test
+"""
+
+# Anything like this in the console fails the run.
+KERNEL_ERRORS = re.compile(
+    r"(-+\[ cut here \]-+|\bBUG:|\bOops\b|KASAN:|UBSAN:|WARNING: |"
+    r"INFO: possible|INFO: task .* blocked|Kernel panic|Unable to handle kernel|"
+    r"\bcircular locking dependency\b|inconsistent lock state)")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def make_dtb():
+    """QEMU's own devicetree for this machine plus our nodes."""
+    out = os.path.join(GUEST, "machine")
+    os.makedirs(out, exist_ok=True)
+    base = os.path.join(out, "virt.dtb")
+    sh([QEMU] + MACHINE[:1] + [MACHINE[1] + ",dumpdtb=" + base] + MACHINE[2:] +
+       DEVICES, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dts = os.path.join(out, "virt.dts")
+    with open(dts, "w") as f:
+        sh(["dtc", "-q", "-I", "dtb", "-O", "dts", base], stdout=f)
+    top = os.path.join(out, "machine.dts")
+    ours = os.path.join(REPO, "tools/testing/vfio-coherent/machine/coherent-dt.dtsi")
+    with open(top, "w") as f:
+        f.write('/include/ "%s"\n/include/ "%s"\n' % (dts, ours))
+    dtb = os.path.join(out, "machine.dtb")
+    sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, top])
+    return dtb
+
+
+def make_initramfs(name, steps, extra=()):
+    """An uncompressed cpio: our /init, modules, selftests, extra files."""
+    gen = os.path.join(GUEST, "gen_init_cpio")
+    spec = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
+            "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 1777 0 0",
+            "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
+            "dir /lib/modules 0755 0 0", "dir /extra 0755 0 0",
+            "file /init %s 0755 0 0" % os.path.join(GUEST, "bin", "init"),
+            "file /bin/vc-demo %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-demo")]
+    for src, dst in MODULES.items():
+        path = os.path.join(KOUT, src)
+        if not os.path.exists(path):
+            sys.exit("vc_machine: %s missing: build the kernel first" % path)
+        spec.append("file /lib/modules/%s %s 0644 0 0" % (dst, path))
+    for t in SELFTESTS:
+        spec.append("file /bin/%s %s 0755 0 0" % (t, os.path.join(GUEST, "bin", t)))
+    for path in extra:
+        mode = "0755" if os.access(path, os.X_OK) else "0644"
+        spec.append("file /extra/%s %s %s 0 0" % (os.path.basename(path),
+                                                   os.path.abspath(path), mode))
+    stepfile = os.path.join(GUEST, name + ".steps")
+    with open(stepfile, "w") as f:
+        f.write(steps)
+    spec.append("file /etc/vc-steps %s 0644 0 0" % stepfile)
+    listfile = os.path.join(GUEST, name + ".list")
+    with open(listfile, "w") as f:
+        f.write("\n".join(spec) + "\n")
+    cpio = os.path.join(GUEST, name + ".cpio")
+    with open(cpio, "wb") as f:
+        sh([gen, listfile], stdout=f)
+    return cpio
+
+
+def boot(name, steps, extra=(), timeout=900, echo=False):
+    """Boot, run the steps, return (console text, seconds, finished)."""
+    dtb = make_dtb()
+    initrd = make_initramfs(name, steps, extra)
+    log = os.path.join(GUEST, name + ".log")
+    cmd = [QEMU] + MACHINE + DEVICES + [
+        "-serial", "stdio", "-kernel", os.path.join(KOUT, "arch/arm64/boot/Image"),
+        "-dtb", dtb, "-initrd", initrd, "-append", APPEND]
+    with open(os.path.join(GUEST, name + ".cmd"), "w") as f:
+        f.write(shlex.join(cmd) + "\n")
+    start = time.monotonic()
+    out = []
+    finished = False
+    with open(log, "w") as logf:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        os.set_blocking(proc.stdout.fileno(), True)
+        try:
+            deadline = start + timeout
+            for raw in iter(proc.stdout.readline, b""):
+                line = raw.decode("utf-8", "replace").replace("\r", "")
+                logf.write(line)
+                out.append(line)
+                if echo:
+                    sys.stdout.write(line)
+                if line.startswith("VC-DONE"):
+                    finished = True
+                if time.monotonic() > deadline:
+                    out.append("vc_machine: timeout after %d s\n" % timeout)
+                    break
+        finally:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return "".join(out), time.monotonic() - start, finished
+
+
+TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+
+
+def kunit_results(console):
+    """Parse each module's KTAP output with the kernel's own kunit.py."""
+    lines = [TS.sub("", l) for l in console.splitlines()]
+    chunks, cur = [], None
+    for l in lines:
+        if l.startswith("KTAP version") or l.startswith("TAP version"):
+            cur = []
+            chunks.append(cur)
+        if cur is not None:
+            cur.append(l)
+    results = []   # (name, status)
+    kunit = os.path.join(KSRC, "tools/testing/kunit/kunit.py")
+    for chunk in chunks:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "ktap")
+            js = os.path.join(tmp, "out.json")
+            with open(src, "w") as f:
+                f.write("\n".join(chunk) + "\n")
+            p = subprocess.run([sys.executable, kunit, "parse", "--json", js, src],
+                               capture_output=True, text=True)
+            sys.stdout.write(p.stdout)
+            if not os.path.exists(js):
+                results.append(("kunit.py parse", "FAIL"))
+                continue
+            with open(js) as f:
+                data = json.load(f)
+            for case in data.get("tests", []):
+                results.append((case["name"], case["status"]))
+    return results
+
+
+USER_TAP = re.compile(r"^(ok|not ok) \d+ (.*)$")
+
+
+def user_results(console):
+    """Selftest TAP lines between VC-RUN-BEGIN and VC-RUN-END."""
+    results, prog, seen_fail = [], None, False
+    for l in console.splitlines():
+        if l.startswith("VC-RUN-BEGIN "):
+            prog, seen_fail = l.split()[1], False
+            continue
+        if prog is None:
+            continue
+        if l.startswith("VC-RUN-END "):
+            if "rc=0" not in l and not seen_fail:
+                results.append((prog + " (exit)", "FAIL"))
+            prog = None
+            continue
+        m = USER_TAP.match(l)
+        if m:
+            name = m.group(2)
+            if "# SKIP" in name:
+                status = "SKIP"
+            elif m.group(1) == "ok":
+                status = "PASS"
+            else:
+                status, seen_fail = "FAIL", True
+            results.append((os.path.basename(prog) + ": " + name, status))
+    if prog is not None:
+        results.append((prog + " (did not finish)", "FAIL"))
+    return results
+
+
+def judge(console, finished):
+    results = [("kunit: " + n, s) for n, s in kunit_results(console)]
+    results += user_results(console)
+    for l in console.splitlines():
+        if "VC-STEP-FAIL" in l:
+            results.append((l.strip(), "FAIL"))
+        elif KERNEL_ERRORS.search(l):
+            results.append(("kernel report: " + TS.sub("", l).strip(), "FAIL"))
+    if not finished:
+        results.append(("machine did not reach VC-DONE", "FAIL"))
+    return results
+
+
+def binding_examples():
+    """Each example of our devicetree bindings must compile with dtc."""
+    results = []
+    root = os.path.join(REPO, "Documentation/devicetree/bindings")
+    for dirpath, _, files in os.walk(root):
+        for fn in sorted(files):
+            if not fn.endswith(".yaml"):
+                continue
+            path = os.path.join(dirpath, fn)
+            examples, cur = [], None
+            for line in open(path):
+                if line.startswith("  - |"):
+                    cur = []
+                    examples.append(cur)
+                elif cur is not None and (line.startswith("    ") or not line.strip()):
+                    cur.append(line[4:])
+                elif cur is not None:
+                    cur = None
+            for i, ex in enumerate(examples):
+                src = "/dts-v1/;\n/ {\n#address-cells = <1>;\n#size-cells = <1>;\n" \
+                      "example-%d {\n%s};\n};\n" % (i, "".join(ex))
+                p = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "/dev/null", "-"],
+                                   input=src, capture_output=True, text=True)
+                name = "host: %s example %d compiles with dtc" % (fn, i)
+                if p.returncode:
+                    print(p.stderr)
+                results.append((name, "PASS" if p.returncode == 0 else "FAIL"))
+            if not examples:
+                results.append(("host: %s has an example" % fn, "FAIL"))
+    return results
+
+
+def cmd_check(args):
+    steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS)
+    console, secs, finished = boot("check", steps, echo=args.verbose)
+    results = binding_examples() + judge(console, finished)
+    print("\n== results (console: %s, %.0f s in the machine)" %
+          (os.path.join(GUEST, "check.log"), secs))
+    for name, status in results:
+        print("%-4s %s" % (status, name))
+    passed = sum(s == "PASS" for _, s in results)
+    failed = sum(s not in ("PASS", "SKIP") for _, s in results)
+    skipped = sum(s == "SKIP" for _, s in results)
+    if not results:
+        failed = 1
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    print(line)
+    return 0 if failed == 0 and skipped == 0 else 1
+
+
+def cmd_demo(args):
+    steps = LOAD + "run /bin/vc-demo\n"
+    console, secs, finished = boot("demo", steps)
+    show = False
+    for l in console.splitlines():
+        if l.startswith("VC-INIT"):
+            show = True
+            continue
+        if show and not l.startswith("VC-"):
+            print(l)
+    errors = [r for r in judge(console, finished) if r[1] == "FAIL"]
+    for name, _ in errors:
+        print("FAIL", name)
+    print("\n(%.0f s in the machine; full console: %s)" %
+          (secs, os.path.join(GUEST, "demo.log")))
+    return 1 if errors else 0
+
+
+def cmd_run(args):
+    steps = LOAD + "".join(s + "\n" for s in args.step)
+    steps += "".join("run %s\n" % c for c in args.run)
+    console, secs, finished = boot("run", steps, extra=args.add, echo=True)
+    return 0 if finished else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("-v", "--verbose", action="store_true", help="echo the console")
+    sub.add_parser("demo")
+    r = sub.add_parser("run")
+    r.add_argument("--add", action="append", default=[],
+                   help="a static binary or file to put in /extra")
+    r.add_argument("--step", action="append", default=[],
+                   help="an init step, e.g. 'write /sys/... value'")
+    r.add_argument("--run", action="append", default=[],
+                   help="a command to run, e.g. '/extra/myclient 0000:00:02.0'")
+    args = ap.parse_args()
+    return {"check": cmd_check, "demo": cmd_demo, "run": cmd_run}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

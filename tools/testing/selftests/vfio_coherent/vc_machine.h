@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vfio-coherent test machine (tools/testing/vfio-coherent/machine/):
+ * four QEMU pci-testdev functions (memory BAR 0, I/O BAR 1) on the root bus,
+ * and 2 GiB of guest RAM hidden from the kernel with mem=3G
+ * (0x100000000-0x17fffffff) that the devicetree hands out as apertures.
+ * Keep in step with coherent-dt.dtsi and the runner's QEMU options.
+ */
+#ifndef VC_MACHINE_H
+#define VC_MACHINE_H
+
+/* Described: usemem (cacheable, BAR 4) and resmem (write-combine, BAR 2). */
+#define VC_DEV_GOOD		"0000:00:02.0"
+/* No devicetree node at all. */
+#define VC_DEV_UNDESCRIBED	"0000:00:03.0"
+/* memory-region overlapping System RAM. */
+#define VC_DEV_RAM		"0000:00:04.0"
+/* memory-region with a zero size. */
+#define VC_DEV_MALFORMED	"0000:00:05.0"
+
+#define VC_DRIVER		"vfio_coherent_of"
+#define VC_MODULE_DIR		"/lib/modules"
+
+#define VC_USEMEM_BAR		4
+#define VC_USEMEM_BASE		0x100000000ULL
+#define VC_USEMEM_SIZE		(1ULL << 30)
+#define VC_RESMEM_BAR		2
+#define VC_RESMEM_BASE		0x140000000ULL
+#define VC_RESMEM_SIZE		(48ULL << 20)
+#define VC_RESMEM_BAR_SIZE	(64ULL << 20)
+/* pci-testdev's own memory BAR. */
+#define VC_TESTDEV_BAR0_SIZE	4096ULL
+
+#endif

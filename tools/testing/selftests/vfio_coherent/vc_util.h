@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for the vfio-coherent selftests: sysfs binding, the VFIO
+ * group/container dance, and reading the kernel log.
+ */
+#ifndef VC_UTIL_H
+#define VC_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+#include "vc_machine.h"
+
+static inline int vc_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Name of the driver bound to @bdf, "" if none. */
+static inline const char *vc_driver_of(const char *bdf)
+{
+	static char name[PATH_MAX];
+	char path[PATH_MAX], *slash;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, name, sizeof(name) - 1);
+	if (n < 0)
+		return "";
+	name[n] = 0;
+	slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
+static inline int vc_unbind(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	if (!*vc_driver_of(bdf))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	return vc_write(path, bdf);
+}
+
+/*
+ * Bind @bdf to @driver the way users bind VFIO variant drivers: set
+ * driver_override, then ask that driver to bind. Returns 0 or -errno of the
+ * bind, which is the probe's errno.
+ */
+static inline int vc_bind(const char *bdf, const char *driver)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!strcmp(vc_driver_of(bdf), driver))
+		return 0;
+	ret = vc_unbind(bdf);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+	ret = vc_write(path, driver);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", driver);
+	return vc_write(path, bdf);
+}
+
+/* Open /dev/kmsg positioned at the end: later reads see only new records. */
+static inline int vc_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Whether a kernel log record written since vc_kmsg_open() contains @text. */
+static inline int vc_kmsg_has(int fd, const char *text)
+{
+	char rec[2048];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 0;
+		rec[n] = 0;
+		if (strstr(rec, text))
+			return 1;
+	}
+}
+
+struct vc_vfio {
+	int container;
+	int group;
+	int device;
+};
+
+/* Open @bdf through its VFIO group with the type1 IOMMU; -errno on failure. */
+static inline int vc_vfio_open(const char *bdf, struct vc_vfio *v)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *group;
+	ssize_t n;
+
+	v->container = v->group = v->device = -1;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	group = strrchr(link, '/') + 1;
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+
+	v->group = open(path, O_RDWR | O_CLOEXEC);
+	if (v->group < 0)
+		return -errno;
+	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status))
+		return -errno;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EPERM;
+	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (v->container < 0)
+		return -errno;
+	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container))
+		return -errno;
+	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -errno;
+	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (v->device < 0)
+		return -errno;
+	return 0;
+}
+
+static inline void vc_vfio_close(struct vc_vfio *v)
+{
+	if (v->device >= 0)
+		close(v->device);
+	if (v->group >= 0)
+		close(v->group);
+	if (v->container >= 0)
+		close(v->container);
+	v->container = v->group = v->device = -1;
+}
+
+static inline int vc_region_info(struct vc_vfio *v, unsigned int index,
+				 struct vfio_region_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, info) ? -errno : 0;
+}
+
+#endif
