@@ -188,6 +188,7 @@ static struct kunit_suite vfio_coherent_of_suite = {
 	.init = of_test_init,
 	.test_cases = vfio_coherent_of_cases,
 };
+
 kunit_test_suite(vfio_coherent_of_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "../selftests/vfio_coherent/vc_util.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const devs[] = {
 	VC_DEV_GOOD, VC_DEV_UNDESCRIBED, VC_DEV_RAM, VC_DEV_MALFORMED,
 };
@@ -61,7 +63,7 @@ int main(void)
 	int ret;
 
 	printf("\n=== vfio-coherent demo: binding through driver_override ===\n");
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(devs); i++) {
 		printf("\n%s: echo %s > driver_override; echo %s > .../%s/bind\n",
 		       devs[i], VC_DRIVER, devs[i], VC_DRIVER);
 		fflush(stdout);

@@ -9,7 +9,6 @@
  *	write PATH TEXT		write TEXT to a (sysfs) file
  *	echo TEXT		print TEXT
  *	run PROG [ARGS...]	run a program, framed by VC-RUN-BEGIN/END lines
- *	shell			an interactive shell, if /bin/sh exists
  *
  * A failing insmod, rmmod or write prints "VC-STEP-FAIL" and the runner
  * counts it as a failed test. The last line is always "VC-DONE".
@@ -96,7 +95,7 @@ static int write_file(const char *path, const char *text)
 	return n;
 }
 
-static void step(char *line)
+static void do_step(char *line)
 {
 	char *argv[MAX_ARGS], *rest;
 	int argc, ret = 0;
@@ -111,7 +110,7 @@ static void step(char *line)
 	if (!strncmp(line, "write ", 6)) {
 		rest = strchr(line + 6, ' ');
 		if (!rest) {
-			printf("VC-STEP-FAIL %s: no text\n", line);
+			printf("VC-STEP-FAIL '%s': no text to write\n", line);
 			return;
 		}
 		*rest++ = 0;
@@ -133,11 +132,6 @@ static void step(char *line)
 			printf("VC-STEP-FAIL rmmod %s\n", argv[1]);
 	} else if (!strcmp(argv[0], "run") && argc >= 2) {
 		run(argv + 1);
-	} else if (!strcmp(argv[0], "shell")) {
-		char *sh[] = { "/bin/sh", NULL };
-
-		if (!access(sh[0], X_OK))
-			run(sh);
 	} else {
 		printf("VC-STEP-FAIL unknown step '%s'\n", argv[0]);
 	}
@@ -162,7 +156,7 @@ int main(void)
 		printf("VC-STEP-FAIL no /etc/vc-steps\n");
 	} else {
 		while (fgets(line, sizeof(line), steps))
-			step(line);
+			do_step(line);
 		fclose(steps);
 	}
 	printf("VC-DONE\n");

@@ -60,7 +60,6 @@ unsigned long vfio_coherent_used_bars(struct pci_dev *pdev)
 	return used;
 }
 
-
 static int check_bar(struct device *dev, struct vfio_coherent_aperture *ap,
 		     unsigned long used)
 {

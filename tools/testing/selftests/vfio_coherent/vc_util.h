@@ -122,7 +122,9 @@ static inline int vc_vfio_open(const char *bdf, struct vc_vfio *v)
 	const char *group;
 	ssize_t n;
 
-	v->container = v->group = v->device = -1;
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
@@ -159,7 +161,9 @@ static inline void vc_vfio_close(struct vc_vfio *v)
 		close(v->group);
 	if (v->container >= 0)
 		close(v->container);
-	v->container = v->group = v->device = -1;
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
 }
 
 static inline int vc_region_info(struct vc_vfio *v, unsigned int index,
