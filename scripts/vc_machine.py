@@ -177,22 +177,30 @@ def kunit_results(console):
     results = []   # (name, status)
     kunit = os.path.join(KSRC, "tools/testing/kunit/kunit.py")
     for chunk in chunks:
+        if len(chunk) > 1 and chunk[1].strip() == "1..0":
+            continue    # the boot-time run of built-in suites: none
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "ktap")
             js = os.path.join(tmp, "out.json")
             with open(src, "w") as f:
                 f.write("\n".join(chunk) + "\n")
-            p = subprocess.run([sys.executable, kunit, "parse", "--json", js, src],
+            p = subprocess.run([sys.executable, kunit, "parse", "--json=" + js, src],
                                capture_output=True, text=True)
             sys.stdout.write(p.stdout)
-            if not os.path.exists(js):
+            if p.returncode not in (0, 1) or not os.path.exists(js):
+                sys.stdout.write(p.stderr)
                 results.append(("kunit.py parse", "FAIL"))
                 continue
             with open(js) as f:
-                data = json.load(f)
-            for case in data.get("tests", []):
-                results.append((case["name"], case["status"]))
+                walk_kunit_json(json.load(f), results)
     return results
+
+
+def walk_kunit_json(group, results):
+    for sub in group.get("sub_groups", []):
+        for case in sub.get("test_cases", []):
+            results.append((sub["name"] + "." + case["name"], case["status"]))
+        walk_kunit_json(sub, results)
 
 
 USER_TAP = re.compile(r"^(ok|not ok) \d+ (.*)$")

@@ -91,7 +91,7 @@ static void vfio_coherent_aperture_test_overflow(struct kunit *test)
 	struct vfio_coherent_aperture ap = ap_at(last, 2 * PAGE_SIZE, 4);
 
 	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EOVERFLOW);
-	ap = ap_at(PAGE_SIZE, (u64)PHYS_ADDR_MAX - PAGE_SIZE + 2, 4);
+	ap = ap_at(SZ_1G, (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1, 4);
 	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EOVERFLOW);
 	/* The very last page of the address space does not overflow. */
 	ap = ap_at(last, PAGE_SIZE, 4);
@@ -323,12 +323,24 @@ static int discover(struct kunit *test, const struct fake_backend *fb,
 {
 	struct vfio_coherent_device *cdev = kunit_kzalloc(test, sizeof(*cdev),
 							  GFP_KERNEL);
+	struct device *dev = test_dev(test);
+	void *group;
+	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, cdev);
 	cdev->ops = &fake_ops;
 	cdev->data = (void *)fb;
 	*out = cdev;
-	return vfio_coherent_discover(cdev, test_dev(test), used);
+
+	/* Claims of a refused device go away, as on a failed probe. */
+	group = devres_open_group(dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	ret = vfio_coherent_discover(cdev, dev, used);
+	if (ret)
+		devres_release_group(dev, group);
+	else
+		devres_remove_group(dev, group);
+	return ret;
 }
 
 static const struct vfio_coherent_aperture four[] = {
