@@ -61,5 +61,6 @@ LINT_FILES = $(shell cd $(REPO) && git ls-files '*.c' '*.h')
 lint: kernel
 	@cd $(REPO) && perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--ignore FILE_PATH_CHANGES -f $(LINT_FILES)
-	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) W=1 C=2 \
+	@rm -rf $(KSRC)/out-lint/drivers/vfio/pci/coherent
+	@VC_KOUT=out-lint $(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) W=1 C=2 \
 		drivers/vfio/pci/coherent/

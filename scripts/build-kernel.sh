@@ -3,13 +3,16 @@
 # ccache.  One build at a time: the lock is held for the whole run.
 #
 # usage: build-kernel.sh REPO BUILD [make targets...]
+# VC_KOUT names another output directory under the tree (the W=1/sparse
+# lint build uses its own, so its flags never force a rebuild of the kernel).
 set -euo pipefail
 repo=$1
 build=$2
 shift 2
 targets=${*:-Image modules}
 ksrc=$build/linux
-kout=$ksrc/out
+odir=${VC_KOUT:-out}
+kout=$ksrc/$odir
 mkdir -p "$build"
 exec 9>"$build/kernel.lock"
 if ! flock -n 9; then
@@ -23,7 +26,7 @@ export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 export KBUILD_BUILD_TIMESTAMP="2024-01-01" KBUILD_BUILD_USER=vfio KBUILD_BUILD_HOST=coherent
 export CCACHE_BASEDIR=$ksrc CCACHE_NOHASHDIR=true CCACHE_COMPILERCHECK=content
 kmake() {
-	make -C "$ksrc" O=out CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" \
+	make -C "$ksrc" O="$odir" CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" \
 		-j"$(nproc)" "$@"
 }
 
@@ -34,7 +37,7 @@ stamp=$( (cat $frags; find "$repo" -name Kconfig -not -path '*/.build/*' -exec c
 mkdir -p "$kout"
 if [ ! -e "$kout/.config" ] || [ "$(cat "$kout/.vc-config" 2>/dev/null)" != "$stamp" ]; then
 	echo "  CONFIG  allnoconfig + $(echo $frags | xargs -n1 basename | xargs)"
-	(cd "$ksrc" && scripts/kconfig/merge_config.sh -n -O out $frags) > "$build/config.log" 2>&1 || {
+	(cd "$ksrc" && scripts/kconfig/merge_config.sh -n -O "$odir" $frags) > "$build/config.log" 2>&1 || {
 		cat "$build/config.log" >&2
 		exit 1
 	}
@@ -51,4 +54,6 @@ fi
 
 echo "  BUILD   Linux $(kmake -s kernelversion) ($targets)"
 kmake $targets
-kmake -s headers_install INSTALL_HDR_PATH="$build/headers" >/dev/null
+if [ "$odir" = out ]; then
+	kmake -s headers_install INSTALL_HDR_PATH="$build/headers" >/dev/null
+fi

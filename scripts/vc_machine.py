@@ -280,10 +280,68 @@ def binding_examples():
     return results
 
 
+def our_sources():
+    p = subprocess.run(["git", "-C", REPO, "ls-files", "*.c", "*.h"],
+                       capture_output=True, text=True)
+    if p.returncode == 0 and p.stdout.strip():
+        return p.stdout.split()
+    out = []
+    for top in ("drivers", "include", "backends", "arch", "mm", "tools"):
+        for dirpath, _, files in os.walk(os.path.join(REPO, top)):
+            out += [os.path.relpath(os.path.join(dirpath, f), REPO)
+                    for f in files if f.endswith((".c", ".h"))]
+    return sorted(out)
+
+
+def kernel_style():
+    """checkpatch --strict, then W=1 + sparse on our directory."""
+    results = []
+    p = subprocess.run(["perl", os.path.join(KSRC, "scripts/checkpatch.pl"), "--strict",
+                        "--no-tree", "--terse", "--ignore", "FILE_PATH_CHANGES", "-f"] +
+                       our_sources(), cwd=REPO, capture_output=True, text=True)
+    bad = [l for l in p.stdout.splitlines() if re.search(r": (ERROR|WARNING|CHECK):", l)]
+    sys.stdout.write("".join(l + "\n" for l in bad))
+    results.append(("host: checkpatch --strict on %d files" % len(our_sources()),
+                    "FAIL" if bad else "PASS"))
+    # Recompile our objects every time so W=1 warnings are printed again
+    # (ccache replays them); C=2 reruns sparse on its own.
+    subprocess.run(["rm", "-rf", os.path.join(KSRC, "out-lint", MODULE_DIR)])
+    env = dict(os.environ, VC_KOUT="out-lint")
+    p = subprocess.run([os.path.join(REPO, "scripts/build-kernel.sh"), REPO, BUILD,
+                        "W=1", "C=2", MODULE_DIR + "/"], capture_output=True, text=True,
+                       env=env)
+    bad = [l for l in (p.stdout + p.stderr).splitlines()
+           if re.search(r"(warning|error):", l) and "coherent" in l]
+    sys.stdout.write("".join(l + "\n" for l in bad))
+    results.append(("host: W=1 and sparse clean on " + MODULE_DIR,
+                    "FAIL" if bad or p.returncode else "PASS"))
+    return results
+
+
+def verdict_selftest():
+    """The verdict must fail a console with a kernel report or no VC-DONE."""
+    bad = {
+        "WARN": "[    1.0] ------------[ cut here ]------------\n",
+        "BUG": "[    1.0] BUG: sleeping function called from invalid context\n",
+        "KASAN": "[    1.0] BUG: KASAN: slab-use-after-free in foo+0x1/0x2\n",
+        "lockdep": "[    1.0] WARNING: possible circular locking dependency detected\n",
+        "step": "VC-STEP-FAIL insmod /lib/modules/x.ko\n",
+        "selftest": "VC-RUN-BEGIN /bin/t\nnot ok 1 global.x\nVC-RUN-END /bin/t rc=1\n",
+        "crash": "VC-RUN-BEGIN /bin/t\nok 1 global.x\nVC-RUN-END /bin/t signal=11\n",
+    }
+    ok = all(s == "PASS" for _, s in judge("VC-INIT\nVC-DONE\n", True))
+    for what, text in bad.items():
+        ok &= any(s == "FAIL" for _, s in judge("VC-INIT\n" + text + "VC-DONE\n", True))
+    ok &= any(s == "FAIL" for _, s in judge("VC-INIT\n", False))
+    return [("host: the verdict fails on kernel reports, failed steps and tests, "
+             "and an unfinished run", "PASS" if ok else "FAIL")]
+
+
 def cmd_check(args):
+    style = kernel_style() + verdict_selftest()
     steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS)
     console, secs, finished = boot("check", steps, echo=args.verbose)
-    results = binding_examples() + judge(console, finished)
+    results = style + binding_examples() + judge(console, finished)
     print("\n== results (console: %s, %.0f s in the machine)" %
           (os.path.join(GUEST, "check.log"), secs))
     for name, status in results:

@@ -205,6 +205,9 @@ int vfio_coherent_discover(struct vfio_coherent_device *cdev,
 		ret = cdev->ops->describe(cdev, i, &ap);
 		if (ret == -ENOENT)
 			break;
+		/* -ENODEV: the backend found no description and said so. */
+		if (ret == -ENODEV)
+			return ret;
 		if (ret)
 			return dev_err_probe(dev, ret, "describing aperture %u failed\n", i);
 		if (i == VFIO_COHERENT_MAX_APERTURES) {
