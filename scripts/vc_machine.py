@@ -306,6 +306,7 @@ def kernel_style():
     # Recompile our objects every time so W=1 warnings are printed again
     # (ccache replays them); C=2 reruns sparse on its own.
     subprocess.run(["rm", "-rf", os.path.join(KSRC, "out-lint", MODULE_DIR)])
+    results += kernel_doc()
     env = dict(os.environ, VC_KOUT="out-lint")
     p = subprocess.run([os.path.join(REPO, "scripts/build-kernel.sh"), REPO, BUILD,
                         "W=1", "C=2", MODULE_DIR + "/"], capture_output=True, text=True,
@@ -316,6 +317,21 @@ def kernel_style():
     results.append(("host: W=1 and sparse clean on " + MODULE_DIR,
                     "FAIL" if bad or p.returncode else "PASS"))
     return results
+
+
+def kernel_doc():
+    """kernel-doc -Wall clean, and every exported function documented."""
+    kfiles = [f for f in our_sources() if not f.startswith("tools/")]
+    p = subprocess.run(["perl", os.path.join(KSRC, "scripts/kernel-doc"), "-Wall", "-none"] +
+                       kfiles, cwd=REPO, capture_output=True, text=True)
+    bad = [l for l in (p.stdout + p.stderr).splitlines() if "warning" in l or "error" in l]
+    text = "".join(open(os.path.join(REPO, f)).read() for f in kfiles)
+    for sym in re.findall(r"EXPORT_SYMBOL\w*\((\w+)", text):
+        if not re.search(r"/\*\*\n \* %s\(\) - " % sym, text):
+            bad.append("exported %s() has no kernel-doc" % sym)
+    sys.stdout.write("".join(l + "\n" for l in bad))
+    return [("host: kernel-doc -Wall clean, every export documented",
+             "FAIL" if bad else "PASS")]
 
 
 def verdict_selftest():

@@ -27,6 +27,16 @@ TEST(undescribed_device_refused)
 	close(kmsg);
 }
 
+/* A refused function is not a VFIO device: its group cannot be opened. */
+TEST(undescribed_device_not_in_vfio)
+{
+	struct vc_vfio v;
+
+	EXPECT_EQ(-ENODEV, vc_bind(VC_DEV_UNDESCRIBED, VC_DRIVER));
+	EXPECT_EQ(-ENOENT, vc_vfio_open(VC_DEV_UNDESCRIBED, &v));
+	vc_vfio_close(&v);
+}
+
 TEST(system_ram_overlap_refused)
 {
 	int kmsg = vc_kmsg_open();
