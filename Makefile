@@ -11,11 +11,11 @@ export VC_BUILD := $(BUILD)
 
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
-SELFTESTS	:= vfio_coherent_bind_test
+SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
-.PHONY: all deps kernel guest check demo run lint clean distclean
+.PHONY: all deps kernel guest check demo bench run lint clean distclean
 
 all: kernel guest
 
@@ -29,10 +29,11 @@ kernel: deps
 # ../kselftest_harness.h as they would upstream.
 guest: kernel
 	@mkdir -p $(GUEST)/bin
-	@echo "  GUEST   init vc-demo $(SELFTESTS)"
+	@echo "  GUEST   init vc-demo vc-bench $(SELFTESTS)"
 	@gcc -O2 -o $(GUEST)/gen_init_cpio $(KSRC)/usr/gen_init_cpio.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/init $(TOOLDIR)/init.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c
 	@for t in $(SELFTESTS); do \
 		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c || exit 1; \
 	done
@@ -42,6 +43,10 @@ check: guest
 
 demo: guest
 	@python3 $(REPO)/scripts/vc_machine.py demo
+
+# Not part of check: prints numbers, judges nothing.
+bench: guest
+	@python3 $(REPO)/scripts/vc_machine.py bench
 
 # make run ADD="./myclient" RUN="/extra/myclient 0000:00:02.0"
 run: guest

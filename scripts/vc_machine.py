@@ -4,12 +4,13 @@
 
     vc_machine.py check              KUnit + selftests, ends "N passed, N failed"
     vc_machine.py demo               show the device bound and used through VFIO
+    vc_machine.py bench              aperture vs anonymous THP memory (numbers only)
     vc_machine.py run [--add F]... [--step S]... [--run CMD]...
                                      your own static binaries/files in /extra,
                                      your own steps (see init.c) or commands
 
 The machine: QEMU "virt" (virtualization=on, SMMUv3, GICv3), -cpu max, -smp 2,
--m 5G with the kernel told mem=3G, four pci-testdev functions, and a
+-m 8G with the kernel told mem=3G, four pci-testdev functions, and a
 devicetree made from QEMU's own (dumpdtb) plus our nodes. Paths come from the
 environment the Makefile sets (VC_BUILD, VC_KSRC, ...).
 """
@@ -32,10 +33,14 @@ GUEST = os.path.join(BUILD, "guest")
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
 MACHINE = ["-machine", "virt,virtualization=on,iommu=smmuv3,gic-version=3",
-           "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "5G",
+           "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "8G",
            "-nodefaults", "-display", "none", "-no-reboot"]
-DEVICES = []
-for slot in (2, 3, 4, 5):
+# The described function sits alone behind a root port, so that it has a
+# reset method (secondary bus reset) as assigned GPUs do; the others are on
+# the root bus.
+DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
+           "-device", "pci-testdev,bus=rp0,addr=0.0"]
+for slot in (3, 4, 5):
     DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
 APPEND = "console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
 
@@ -48,7 +53,7 @@ MODULES = {
     MODULE_DIR + "/backends/tests/vfio-coherent-of-test.ko":
         "vfio-coherent-of-test.ko",
 }
-SELFTESTS = ["vfio_coherent_bind_test"]
+SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test"]
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
 insmod /lib/modules/vfio-coherent-of.ko
@@ -97,7 +102,8 @@ def make_initramfs(name, steps, extra=()):
             "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
             "dir /lib/modules 0755 0 0", "dir /extra 0755 0 0",
             "file /init %s 0755 0 0" % os.path.join(GUEST, "bin", "init"),
-            "file /bin/vc-demo %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-demo")]
+            "file /bin/vc-demo %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-demo"),
+            "file /bin/vc-bench %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-bench")]
     for src, dst in MODULES.items():
         path = os.path.join(KOUT, src)
         if not os.path.exists(path):
@@ -392,6 +398,21 @@ def cmd_demo(args):
     return 1 if errors else 0
 
 
+def cmd_bench(args):
+    console, secs, finished = boot("bench", LOAD + "run /bin/vc-bench\n")
+    show = False
+    for l in console.splitlines():
+        if l.startswith("VC-RUN-BEGIN"):
+            show = True
+        elif l.startswith("VC-RUN-END"):
+            show = False
+        elif show and not TS.match(l):
+            print(l)
+    print("\n(%.0f s in the machine; full console: %s)" %
+          (secs, os.path.join(GUEST, "bench.log")))
+    return 0 if finished else 1
+
+
 def cmd_run(args):
     steps = LOAD + "".join(s + "\n" for s in args.step)
     steps += "".join("run %s\n" % c for c in args.run)
@@ -406,6 +427,7 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("-v", "--verbose", action="store_true", help="echo the console")
     sub.add_parser("demo")
+    sub.add_parser("bench")
     r = sub.add_parser("run")
     r.add_argument("--add", action="append", default=[],
                    help="a static binary or file to put in /extra")
@@ -414,7 +436,8 @@ def main():
     r.add_argument("--run", action="append", default=[],
                    help="a command to run, e.g. '/extra/myclient 0000:00:02.0'")
     args = ap.parse_args()
-    return {"check": cmd_check, "demo": cmd_demo, "run": cmd_run}[args.cmd](args)
+    return {"check": cmd_check, "demo": cmd_demo, "bench": cmd_bench,
+            "run": cmd_run}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,34 @@
 #include <linux/vfio_pci_core.h>
 
 /**
+ * struct vfio_coherent_bar - run-time state of one aperture's virtual BAR
+ * @reg: the emulated 64-bit BAR register as last written (address bits and
+ *	whatever else the user wrote; reads mask it to the BAR size)
+ * @kaddr: kernel mapping of the aperture for read/write, made on first use
+ */
+struct vfio_coherent_bar {
+	u64 reg;
+	void *kaddr;
+};
+
+/**
  * struct vfio_coherent_device - a PCI function with coherent apertures
  * @core: the vfio-pci-core device; first, as vfio_alloc_device() requires
  * @ops: the backend's description hooks
  * @data: the backend's private pointer, given at probe
- * @nr_apertures: number of valid entries in @ap
+ * @nr_apertures: number of valid entries in @ap and @bar
  * @ap: the validated and claimed apertures
+ * @bar: the virtual BAR state of each aperture, same index as @ap
+ * @bar_lock: protects every @bar[].reg (config space reads and writes,
+ *	reset) and every @bar[].kaddr (made on first read/write, dropped at
+ *	close)
  *
  * @nr_apertures and @ap are written once, in probe before the VFIO device is
- * registered, and only read afterwards: they need no lock.
+ * registered, and only read afterwards: they need no lock. Access to the
+ * memory itself (read/write, faults) holds @core.memory_lock for reading and
+ * fails while the user has memory decoding disabled in COMMAND; vfio-pci-core
+ * zaps every mapping of BARs 0-5, ours included, with it held for writing
+ * when memory is disabled or the device is reset.
  */
 struct vfio_coherent_device {
 	struct vfio_pci_core_device core;
@@ -26,6 +45,8 @@ struct vfio_coherent_device {
 	void *data;
 	unsigned int nr_apertures;
 	struct vfio_coherent_aperture ap[VFIO_COHERENT_MAX_APERTURES];
+	struct vfio_coherent_bar bar[VFIO_COHERENT_MAX_APERTURES];
+	struct mutex bar_lock;	/* protects bar[]: see above */
 };
 
 static inline struct vfio_coherent_device *
@@ -40,6 +61,28 @@ static inline u64 vfio_coherent_bar_size(const struct vfio_coherent_aperture *ap
 	return roundup_pow_of_two(ap->size);
 }
 
+/* config.c */
+ssize_t vfio_coherent_config_read(struct vfio_coherent_device *cdev,
+				  char __user *buf, size_t count, loff_t *ppos);
+ssize_t vfio_coherent_config_write(struct vfio_coherent_device *cdev,
+				   const char __user *buf, size_t count,
+				   loff_t *ppos);
+void vfio_coherent_reset_bars(struct vfio_coherent_device *cdev);
+
+/* region.c */
+int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
+			      struct vfio_region_info __user *uinfo);
+ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev,
+			 char __user *buf, size_t count, loff_t *ppos,
+			 bool iswrite);
+void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev);
+bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev);
+
+/* mmap.c */
+int vfio_coherent_mmap_aperture(struct vfio_coherent_device *cdev,
+				struct vfio_coherent_aperture *ap,
+				struct vm_area_struct *vma);
+
 int vfio_coherent_discover(struct vfio_coherent_device *cdev,
 			   struct device *dev, unsigned long used_bars);
 unsigned long vfio_coherent_used_bars(struct pci_dev *pdev);
@@ -48,6 +91,11 @@ vfio_coherent_aperture_at_bar(struct vfio_coherent_device *cdev,
 			      unsigned int index);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+u32 vfio_coherent_bar_dword(const struct vfio_coherent_aperture *ap, u64 reg,
+			    bool high);
+int vfio_coherent_region_span(const struct vfio_coherent_aperture *ap,
+			      u64 offset, size_t count, size_t *total,
+			      size_t *mem);
 int vfio_coherent_validate(struct device *dev,
 			   struct vfio_coherent_aperture *ap,
 			   const struct vfio_coherent_aperture *prev,

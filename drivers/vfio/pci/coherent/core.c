@@ -14,76 +14,77 @@
  * plain vfio-pci-core.
  */
 
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/vfio.h>
 
 #include "coherent.h"
 
+static int vfio_coherent_init_dev(struct vfio_device *vdev)
+{
+	mutex_init(&to_vfio_coherent(vdev)->bar_lock);
+	return vfio_pci_core_init_dev(vdev);
+}
+
+static void vfio_coherent_release_dev(struct vfio_device *vdev)
+{
+	mutex_destroy(&to_vfio_coherent(vdev)->bar_lock);
+	vfio_pci_core_release_dev(vdev);
+}
+
 static int vfio_coherent_open_device(struct vfio_device *vdev)
 {
-	struct vfio_pci_core_device *core = &to_vfio_coherent(vdev)->core;
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 	int ret;
 
-	ret = vfio_pci_core_enable(core);
+	ret = vfio_pci_core_enable(&cdev->core);
 	if (ret)
 		return ret;
 
-	vfio_pci_core_finish_enable(core);
+	vfio_coherent_reset_bars(cdev);
+	vfio_pci_core_finish_enable(&cdev->core);
 	return 0;
 }
 
-static int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
-				     unsigned long arg)
+static void vfio_coherent_close_device(struct vfio_device *vdev)
 {
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
-	struct vfio_region_info __user *uinfo = (void __user *)arg;
-	struct vfio_coherent_aperture *ap;
-	struct vfio_region_info info;
-
-	if (copy_from_user(&info, uinfo, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-
-	ap = vfio_coherent_aperture_at_bar(cdev, info.index);
-	if (!ap)
-		return vfio_pci_core_ioctl(&cdev->core.vdev,
-					   VFIO_DEVICE_GET_REGION_INFO, arg);
-
-	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-	info.size = vfio_coherent_bar_size(ap);
-	/* Access to the memory itself is not wired up yet. */
-	info.flags = 0;
-	info.cap_offset = 0;
-
-	return copy_to_user(uinfo, &info, minsz) ? -EFAULT : 0;
+	/* No mapping is left: each holds the file open. */
+	vfio_coherent_unmap_kernel(to_vfio_coherent(vdev));
+	vfio_pci_core_close_device(vdev);
 }
 
 static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
 				unsigned long arg)
 {
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+	struct vfio_region_info __user *uinfo = (void __user *)arg;
+	u32 index;
 
 	switch (cmd) {
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return vfio_coherent_region_info(cdev, arg);
-	default:
-		return vfio_pci_core_ioctl(vdev, cmd, arg);
+		if (get_user(index, &uinfo->index))
+			return -EFAULT;
+		if (vfio_coherent_aperture_at_bar(cdev, index))
+			return vfio_coherent_region_info(cdev, uinfo);
+		break;
+	case VFIO_DEVICE_RESET:
+		vfio_coherent_reset_bars(cdev);
+		break;
 	}
-}
-
-static bool vfio_coherent_is_aperture(struct vfio_device *vdev, loff_t pos)
-{
-	return vfio_coherent_aperture_at_bar(to_vfio_coherent(vdev),
-					     VFIO_PCI_OFFSET_TO_INDEX(pos));
+	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }
 
 static ssize_t vfio_coherent_read(struct vfio_device *vdev, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
-	if (vfio_coherent_is_aperture(vdev, *ppos))
-		return -EINVAL;
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return vfio_coherent_config_read(cdev, buf, count, ppos);
+	if (vfio_coherent_aperture_at_bar(cdev, index))
+		return vfio_coherent_rw(cdev, buf, count, ppos, false);
 	return vfio_pci_core_read(vdev, buf, count, ppos);
 }
 
@@ -91,25 +92,35 @@ static ssize_t vfio_coherent_write(struct vfio_device *vdev,
 				   const char __user *buf, size_t count,
 				   loff_t *ppos)
 {
-	if (vfio_coherent_is_aperture(vdev, *ppos))
-		return -EINVAL;
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return vfio_coherent_config_write(cdev, buf, count, ppos);
+	if (vfio_coherent_aperture_at_bar(cdev, index))
+		return vfio_coherent_rw(cdev, (char __user *)buf, count, ppos, true);
 	return vfio_pci_core_write(vdev, buf, count, ppos);
 }
 
 static int vfio_coherent_mmap(struct vfio_device *vdev,
 			      struct vm_area_struct *vma)
 {
-	if (vfio_coherent_is_aperture(vdev, (loff_t)vma->vm_pgoff << PAGE_SHIFT))
-		return -EINVAL;
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+	struct vfio_coherent_aperture *ap;
+
+	ap = vfio_coherent_aperture_at_bar(cdev, vma->vm_pgoff >>
+					   (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT));
+	if (ap)
+		return vfio_coherent_mmap_aperture(cdev, ap, vma);
 	return vfio_pci_core_mmap(vdev, vma);
 }
 
 static const struct vfio_device_ops vfio_coherent_vfio_ops = {
 	.name		= "vfio-coherent",
-	.init		= vfio_pci_core_init_dev,
-	.release	= vfio_pci_core_release_dev,
+	.init		= vfio_coherent_init_dev,
+	.release	= vfio_coherent_release_dev,
 	.open_device	= vfio_coherent_open_device,
-	.close_device	= vfio_pci_core_close_device,
+	.close_device	= vfio_coherent_close_device,
 	.ioctl		= vfio_coherent_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_coherent_read,

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The vfio-coherent test machine (tools/testing/vfio-coherent/machine/):
- * four QEMU pci-testdev functions (memory BAR 0, I/O BAR 1) on the root bus,
- * and 2 GiB of guest RAM hidden from the kernel with mem=3G
- * (0x100000000-0x17fffffff) that the devicetree hands out as apertures.
+ * four QEMU pci-testdev functions (memory BAR 0, I/O BAR 1), the described
+ * one alone behind a PCIe root port (so it can be reset), the others on the
+ * root bus,
+ * and 5 GiB of guest RAM hidden from the kernel with mem=3G of 8G
+ * (0x100000000-0x23fffffff) that the devicetree hands out as apertures.
  * Keep in step with coherent-dt.dtsi and the runner's QEMU options.
  */
 #ifndef VC_MACHINE_H
 #define VC_MACHINE_H
 
 /* Described: usemem (cacheable, BAR 4) and resmem (write-combine, BAR 2). */
-#define VC_DEV_GOOD		"0000:00:02.0"
+#define VC_DEV_GOOD		"0000:01:00.0"
 /* No devicetree node at all. */
 #define VC_DEV_UNDESCRIBED	"0000:00:03.0"
 /* memory-region overlapping System RAM. */
@@ -23,9 +25,9 @@
 
 #define VC_USEMEM_BAR		4
 #define VC_USEMEM_BASE		0x100000000ULL
-#define VC_USEMEM_SIZE		0x40000000ULL
+#define VC_USEMEM_SIZE		0x100000000ULL
 #define VC_RESMEM_BAR		2
-#define VC_RESMEM_BASE		0x140000000ULL
+#define VC_RESMEM_BASE		0x200000000ULL
 #define VC_RESMEM_SIZE		0x3000000ULL
 #define VC_RESMEM_BAR_SIZE	0x4000000ULL
 /* pci-testdev's own memory BAR. */

@@ -18,6 +18,17 @@
 
 #include "vc_machine.h"
 
+/* One access the compiler may not elide or merge, to mapped device memory. */
+static inline unsigned char vc_peek(const void *p)
+{
+	return __atomic_load_n((const unsigned char *)p, __ATOMIC_RELAXED);
+}
+
+static inline void vc_poke(void *p, unsigned char v)
+{
+	__atomic_store_n((unsigned char *)p, v, __ATOMIC_RELAXED);
+}
+
 static inline int vc_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

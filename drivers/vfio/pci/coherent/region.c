@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-coherent: region info and read/write of the apertures.
+ *
+ * DOC: region semantics
+ *
+ * An aperture of S bytes is a VFIO region of roundup_pow_of_two(S) bytes,
+ * readable, writable and mmappable, with a sparse-mmap capability covering
+ * exactly [0, S): the real memory. Read and write go through a kernel
+ * mapping of the same type as the user's (write-back for cacheable
+ * apertures, write-combine otherwise). Between S and the region size reads
+ * return all-ones and writes are dropped, as for absent memory behind a BAR;
+ * at or past the region size they fail with -EINVAL. Access fails with -EIO
+ * while memory decoding is disabled in the COMMAND register.
+ */
+
+#include <linux/io.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/vfio.h>
+#include <kunit/visibility.h>
+
+#include "coherent.h"
+
+/* Bounce buffer size: user copies never run under the memory lock. */
+#define RW_CHUNK	SZ_64K
+
+/**
+ * vfio_coherent_memory_enabled() - whether the user lets the device decode
+ *	memory
+ * @cdev: the device, with @cdev->core.memory_lock held
+ *
+ * Return: true when COMMAND.MEMORY is set in the user's view of config space.
+ */
+bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev)
+{
+	struct vfio_pci_core_device *core = &cdev->core;
+	u16 cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
+
+	lockdep_assert_held(&core->memory_lock);
+	return core->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);
+}
+
+/**
+ * vfio_coherent_region_info() - VFIO_DEVICE_GET_REGION_INFO for an aperture
+ * @cdev: the device
+ * @uinfo: the user's argument; its index must be an aperture's BAR
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
+			      struct vfio_region_info __user *uinfo)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct vfio_coherent_aperture *ap;
+	struct vfio_region_info info;
+	size_t size;
+	int ret;
+
+	if (copy_from_user(&info, uinfo, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ap = vfio_coherent_aperture_at_bar(cdev, info.index);
+	if (WARN_ON(!ap))
+		return -EINVAL;
+
+	size = struct_size(sparse, areas, 1);
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = 1;
+	sparse->areas[0].offset = 0;
+	sparse->areas[0].size = ap->size;
+	ret = vfio_info_add_capability(&caps, &sparse->header, size);
+	kfree(sparse);
+	if (ret)
+		return ret;
+
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+	info.size = vfio_coherent_bar_size(ap);
+	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+		     VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
+	if (info.argsz < sizeof(info) + caps.size) {
+		/* Too short for the capability: say how much is needed. */
+		info.argsz = sizeof(info) + caps.size;
+		info.cap_offset = 0;
+	} else {
+		vfio_info_cap_shift(&caps, sizeof(info));
+		if (copy_to_user(uinfo + 1, caps.buf, caps.size)) {
+			kfree(caps.buf);
+			return -EFAULT;
+		}
+		info.cap_offset = sizeof(info);
+	}
+	kfree(caps.buf);
+	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/**
+ * vfio_coherent_region_span() - clip an access to an aperture's region
+ * @ap: the aperture
+ * @offset: offset of the access in the region
+ * @count: its length
+ * @total: bytes of the access inside the region
+ * @mem: bytes of those backed by memory, from @offset on
+ *
+ * Return: 0, or -EINVAL when @offset is at or past the region size.
+ */
+VISIBLE_IF_KUNIT int vfio_coherent_region_span(const struct vfio_coherent_aperture *ap,
+					       u64 offset, size_t count,
+					       size_t *total, size_t *mem)
+{
+	u64 bar_size = vfio_coherent_bar_size(ap);
+
+	if (offset >= bar_size)
+		return -EINVAL;
+	*total = min_t(u64, count, bar_size - offset);
+	*mem = offset < ap->size ? min_t(u64, *total, ap->size - offset) : 0;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_region_span);
+
+static void *vfio_coherent_kaddr(struct vfio_coherent_device *cdev,
+				 unsigned int i)
+{
+	struct vfio_coherent_aperture *ap = &cdev->ap[i];
+
+	guard(mutex)(&cdev->bar_lock);
+	if (!cdev->bar[i].kaddr) {
+		cdev->bar[i].kaddr = memremap(ap->base, ap->size,
+					      ap->type == VFIO_COHERENT_MEM_WC ?
+					      MEMREMAP_WC : MEMREMAP_WB);
+		if (!cdev->bar[i].kaddr) {
+			pci_warn(cdev->core.pdev, "%s: cannot map %pa size %#llx\n",
+				 ap->name, &ap->base, ap->size);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	return cdev->bar[i].kaddr;
+}
+
+/**
+ * vfio_coherent_unmap_kernel() - drop the kernel mappings made for read/write
+ * @cdev: the device, no longer open
+ */
+void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev)
+{
+	unsigned int i;
+
+	guard(mutex)(&cdev->bar_lock);
+	for (i = 0; i < cdev->nr_apertures; i++) {
+		if (cdev->bar[i].kaddr)
+			memunmap(cdev->bar[i].kaddr);
+		cdev->bar[i].kaddr = NULL;
+	}
+}
+
+/* Copy one chunk between the aperture and @bounce, memory decoding on. */
+static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
+		    void *bounce, size_t len, bool iswrite)
+{
+	guard(rwsem_read)(&cdev->core.memory_lock);
+	if (!vfio_coherent_memory_enabled(cdev))
+		return -EIO;
+	if (iswrite)
+		memcpy(kaddr, bounce, len);
+	else
+		memcpy(bounce, kaddr, len);
+	return 0;
+}
+
+/**
+ * vfio_coherent_rw() - read or write an aperture's region
+ * @cdev: the device
+ * @buf: user buffer
+ * @count: bytes requested
+ * @ppos: VFIO file position, in an aperture's region; advanced
+ * @iswrite: write rather than read
+ *
+ * Return: bytes done (clipped to the region), or a negative errno.
+ */
+ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
+			 size_t count, loff_t *ppos, bool iswrite)
+{
+	struct vfio_coherent_aperture *ap;
+	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
+	size_t total, mem, done, len;
+	void *kaddr, *bounce;
+	unsigned int i;
+	int ret;
+
+	ap = vfio_coherent_aperture_at_bar(cdev, VFIO_PCI_OFFSET_TO_INDEX(*ppos));
+	if (WARN_ON(!ap))
+		return -EINVAL;
+	i = ap - cdev->ap;
+	ret = vfio_coherent_region_span(ap, offset, count, &total, &mem);
+	if (ret)
+		return ret;
+
+	bounce = kmalloc(clamp_t(size_t, total, 1, RW_CHUNK), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	kaddr = mem ? vfio_coherent_kaddr(cdev, i) : NULL;
+	if (IS_ERR(kaddr)) {
+		ret = PTR_ERR(kaddr);
+		goto out;
+	}
+
+	for (done = 0; done < total; done += len) {
+		len = min_t(size_t, total - done, RW_CHUNK);
+		if (done < mem) {
+			len = min(len, mem - done);
+			if (iswrite && copy_from_user(bounce, buf + done, len)) {
+				ret = -EFAULT;
+				goto out;
+			}
+			ret = rw_chunk(cdev, kaddr + offset + done, bounce, len, iswrite);
+			if (ret)
+				goto out;
+			if (!iswrite && copy_to_user(buf + done, bounce, len)) {
+				ret = -EFAULT;
+				goto out;
+			}
+		} else if (!iswrite) {
+			/* No memory here: reads see all-ones, writes vanish. */
+			memset(bounce, 0xff, len);
+			if (copy_to_user(buf + done, bounce, len)) {
+				ret = -EFAULT;
+				goto out;
+			}
+		}
+	}
+	*ppos += total;
+	kfree(bounce);
+	return total;
+out:
+	kfree(bounce);
+	return ret;
+}

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The aperture regions through the VFIO API: region info and its sparse
+ * capability, the virtual BAR registers as a VMM sizes them, read/write at
+ * every boundary, mmap (data, huge mappings, refusals), and safety across
+ * memory disable, reset and close. Runs in the machine of vc_machine.h.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <stddef.h>
+#include <linux/pci_regs.h>
+
+#include "../kselftest_harness.h"
+#include "vc_util.h"
+
+#define REGION_OFF(bar)	((off_t)(bar) << 40)
+#define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
+#define PMD_SIZE	(2UL << 20)
+
+FIXTURE(region) {
+	struct vc_vfio v;
+};
+
+FIXTURE_SETUP(region)
+{
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+}
+
+FIXTURE_TEARDOWN(region)
+{
+	vc_vfio_close(&self->v);
+}
+
+static struct vfio_region_info_cap_sparse_mmap *
+find_sparse(struct vfio_region_info *info)
+{
+	struct vfio_info_cap_header *hdr;
+	__u32 off = info->cap_offset;
+
+	while (off) {
+		hdr = (void *)info + off;
+		if (hdr->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			return (void *)hdr;
+		off = hdr->next;
+	}
+	return NULL;
+}
+
+static void check_region(struct __test_metadata *_metadata, int device,
+			 unsigned int bar, __u64 mem, __u64 size)
+{
+	char buf[512] = {};
+	struct vfio_region_info *info = (void *)buf;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+
+	info->argsz = sizeof(buf);
+	info->index = bar;
+	ASSERT_EQ(0, ioctl(device, VFIO_DEVICE_GET_REGION_INFO, info));
+	EXPECT_EQ(size, info->size);
+	EXPECT_EQ((__u64)REGION_OFF(bar), info->offset);
+	EXPECT_EQ(VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+		  VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS, info->flags);
+	sparse = find_sparse(info);
+	ASSERT_NE(NULL, sparse);
+	ASSERT_EQ(1, sparse->nr_areas);
+	EXPECT_EQ(0, sparse->areas[0].offset);
+	EXPECT_EQ(mem, sparse->areas[0].size);
+}
+
+TEST_F(region, info_and_sparse_capability)
+{
+	check_region(_metadata, self->v.device, VC_USEMEM_BAR, VC_USEMEM_SIZE,
+		     VC_USEMEM_SIZE);
+	check_region(_metadata, self->v.device, VC_RESMEM_BAR, VC_RESMEM_SIZE,
+		     VC_RESMEM_BAR_SIZE);
+}
+
+/* A buffer too short for the capability gets the size it needs back. */
+TEST_F(region, info_short_argsz)
+{
+	struct vfio_region_info info = {
+		.argsz = sizeof(info), .index = VC_RESMEM_BAR,
+	};
+
+	ASSERT_EQ(0, ioctl(self->v.device, VFIO_DEVICE_GET_REGION_INFO, &info));
+	EXPECT_LT(sizeof(info), info.argsz);
+	EXPECT_EQ(0, info.cap_offset);
+	EXPECT_EQ(VC_RESMEM_BAR_SIZE, info.size);
+	info.argsz = offsetof(struct vfio_region_info, offset) - 1;
+	EXPECT_EQ(-1, ioctl(self->v.device, VFIO_DEVICE_GET_REGION_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static __u32 cfg_read32(int device, unsigned int off)
+{
+	__u32 v = 0;
+
+	if (pread(device, &v, 4, CFG_OFF + off) != 4)
+		return 0xdeadbeef;
+	return v;
+}
+
+static int cfg_write32(int device, unsigned int off, __u32 v)
+{
+	return pwrite(device, &v, 4, CFG_OFF + off) == 4 ? 0 : -errno;
+}
+
+/* Size a 64-bit BAR exactly as QEMU's vfio-pci does. */
+static __u64 size_bar(int device, unsigned int bar, __u32 *type)
+{
+	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * bar;
+	__u32 lo = cfg_read32(device, off), hi = cfg_read32(device, off + 4);
+	__u64 mask;
+
+	cfg_write32(device, off, 0xffffffff);
+	cfg_write32(device, off + 4, 0xffffffff);
+	mask = cfg_read32(device, off) | (__u64)cfg_read32(device, off + 4) << 32;
+	cfg_write32(device, off, lo);
+	cfg_write32(device, off + 4, hi);
+	*type = mask & 0xf;
+	return ~(mask & ~0xfULL) + 1;
+}
+
+TEST_F(region, config_bar_sizing)
+{
+	unsigned int bar0 = PCI_BASE_ADDRESS_0;
+	__u32 type, orig;
+
+	EXPECT_EQ(VC_USEMEM_SIZE, size_bar(self->v.device, VC_USEMEM_BAR, &type));
+	EXPECT_EQ(PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH, type);
+	EXPECT_EQ(VC_RESMEM_BAR_SIZE, size_bar(self->v.device, VC_RESMEM_BAR, &type));
+	EXPECT_EQ(PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH, type);
+
+	/* The device's own 32-bit BAR 0 is vfio-pci-core's, untouched. */
+	orig = cfg_read32(self->v.device, bar0);
+	cfg_write32(self->v.device, bar0, 0xffffffff);
+	EXPECT_EQ(~(__u32)(VC_TESTDEV_BAR0_SIZE - 1),
+		  cfg_read32(self->v.device, bar0) & ~0xfU);
+	cfg_write32(self->v.device, bar0, orig);
+}
+
+TEST_F(region, config_bar_program_and_reopen)
+{
+	unsigned int res = PCI_BASE_ADDRESS_0 + 4 * VC_RESMEM_BAR;
+	unsigned int use = PCI_BASE_ADDRESS_0 + 4 * VC_USEMEM_BAR;
+	__u16 word;
+
+	/* A 64 MiB BAR keeps address bits 26 and up, nothing below. */
+	ASSERT_EQ(0, cfg_write32(self->v.device, res, 0x44000123));
+	ASSERT_EQ(0, cfg_write32(self->v.device, res + 4, 0x80));
+	EXPECT_EQ(0x4400000c, cfg_read32(self->v.device, res));
+	EXPECT_EQ(0x80, cfg_read32(self->v.device, res + 4));
+	/* Narrow and unaligned reads see the same register. */
+	ASSERT_EQ(2, pread(self->v.device, &word, 2, CFG_OFF + res + 2));
+	EXPECT_EQ(0x4400, word);
+	/* A 4 GiB BAR has no address bits in its low dword. */
+	ASSERT_EQ(0, cfg_write32(self->v.device, use, 0x40000123));
+	EXPECT_EQ(0xc, cfg_read32(self->v.device, use));
+
+	/* A new open starts from the reset value. */
+	vc_vfio_close(&self->v);
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+	EXPECT_EQ(0xc, cfg_read32(self->v.device, res));
+	EXPECT_EQ(0, cfg_read32(self->v.device, res + 4));
+}
+
+static void fill(unsigned char *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(seed + i * 7);
+}
+
+/* Write a pattern at @off, read it back, compare what is memory. */
+static void round_trip(struct __test_metadata *_metadata, int device,
+		       unsigned int bar, __u64 off, size_t n, size_t real,
+		       unsigned int seed)
+{
+	unsigned char out[8192], in[8192];
+	size_t i;
+
+	ASSERT_GE(sizeof(out), n);
+	fill(out, n, seed);
+	ASSERT_EQ((ssize_t)n, pwrite(device, out, n, REGION_OFF(bar) + off));
+	memset(in, 0x5a, n);
+	ASSERT_EQ((ssize_t)n, pread(device, in, n, REGION_OFF(bar) + off));
+	EXPECT_EQ(0, memcmp(in, out, real));
+	for (i = real; i < n; i++)
+		ASSERT_EQ(0xff, in[i]) TH_LOG("byte %zu past the memory", i);
+}
+
+TEST_F(region, rw_boundaries)
+{
+	int d = self->v.device;
+	unsigned char b[16];
+
+	/* Start, end of real memory, across it, past it, end of region. */
+	round_trip(_metadata, d, VC_USEMEM_BAR, 0, 4096, 4096, 1);
+	round_trip(_metadata, d, VC_USEMEM_BAR, 3, 13, 13, 2);
+	round_trip(_metadata, d, VC_USEMEM_BAR, VC_USEMEM_SIZE - 8192, 8192, 8192, 3);
+	round_trip(_metadata, d, VC_RESMEM_BAR, 0, 4096, 4096, 4);
+	round_trip(_metadata, d, VC_RESMEM_BAR, VC_RESMEM_SIZE - 16, 16, 16, 5);
+	round_trip(_metadata, d, VC_RESMEM_BAR, VC_RESMEM_SIZE - 5, 16, 5, 6);
+	round_trip(_metadata, d, VC_RESMEM_BAR, VC_RESMEM_SIZE, 16, 0, 7);
+	round_trip(_metadata, d, VC_RESMEM_BAR, VC_RESMEM_BAR_SIZE - 16, 16, 0, 8);
+
+	/* Across the end of the region: clipped. */
+	EXPECT_EQ(4, pread(d, b, 16, REGION_OFF(VC_RESMEM_BAR) + VC_RESMEM_BAR_SIZE - 4));
+	EXPECT_EQ(8, pread(d, b, 16, REGION_OFF(VC_USEMEM_BAR) + VC_USEMEM_SIZE - 8));
+	/* At or past it: -EINVAL. */
+	EXPECT_EQ(-1, pread(d, b, 4, REGION_OFF(VC_RESMEM_BAR) + VC_RESMEM_BAR_SIZE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pwrite(d, b, 4, REGION_OFF(VC_USEMEM_BAR) + VC_USEMEM_SIZE));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* The two apertures are independent memory. */
+TEST_F(region, apertures_independent)
+{
+	unsigned char a[64], b[64];
+
+	memset(a, 0xa5, sizeof(a));
+	memset(b, 0x3c, sizeof(b));
+	ASSERT_EQ(64, pwrite(self->v.device, a, 64, REGION_OFF(VC_USEMEM_BAR) + 4096));
+	ASSERT_EQ(64, pwrite(self->v.device, b, 64, REGION_OFF(VC_RESMEM_BAR) + 4096));
+	ASSERT_EQ(64, pread(self->v.device, b, 64, REGION_OFF(VC_USEMEM_BAR) + 4096));
+	EXPECT_EQ(0, memcmp(a, b, 64));
+}
+
+/* mmap at an address aligned to @align, so huge mappings are possible. */
+static void *map_aligned(int device, unsigned int bar, size_t len, off_t off,
+			 size_t align, int flags)
+{
+	void *area = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	uintptr_t at;
+	void *p;
+
+	if (area == MAP_FAILED)
+		return MAP_FAILED;
+	at = ((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1);
+	p = mmap((void *)at, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, device,
+		 REGION_OFF(bar) + off);
+	if (p == MAP_FAILED) {
+		munmap(area, len + align);
+		return MAP_FAILED;
+	}
+	if (at > (uintptr_t)area)
+		munmap(area, at - (uintptr_t)area);
+	munmap((void *)(at + len), (uintptr_t)area + len + align - (at + len));
+	return p;
+}
+
+TEST_F(region, mmap_coherent_with_rw)
+{
+	unsigned char buf[256];
+	unsigned char *p;
+
+	p = map_aligned(self->v.device, VC_RESMEM_BAR, VC_RESMEM_SIZE, 0, PMD_SIZE,
+			MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	fill(buf, sizeof(buf), 9);
+	memcpy((void *)(p + VC_RESMEM_SIZE - 256), buf, 256);
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(256, pread(self->v.device, buf,  256,
+			     REGION_OFF(VC_RESMEM_BAR) + VC_RESMEM_SIZE - 256));
+	EXPECT_EQ(0, memcmp(buf, (void *)(p + VC_RESMEM_SIZE - 256), 256));
+	fill(buf, sizeof(buf), 11);
+	ASSERT_EQ(256, pwrite(self->v.device, buf, 256, REGION_OFF(VC_RESMEM_BAR) + 8192));
+	EXPECT_EQ(0, memcmp(buf, (void *)(p + 8192), 256));
+	munmap((void *)p, VC_RESMEM_SIZE);
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* Touching the whole 4 GiB aperture takes block mappings, not 4 KiB pages. */
+TEST_F(region, mmap_huge_mappings)
+{
+	size_t pages = VC_USEMEM_SIZE / 4096, i;
+	unsigned char *p;
+	long before, faults;
+
+	p = map_aligned(self->v.device, VC_USEMEM_BAR, VC_USEMEM_SIZE, 0, 1UL << 30,
+			MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	before = minflt();
+	for (i = 0; i < pages; i++)
+		vc_poke(&p[i * 4096], (unsigned char)i);
+	faults = minflt() - before;
+	TH_LOG("%ld faults to touch %zu pages", faults, pages);
+	/* PMD blocks: 2048 faults for 4 GiB; 4 KiB pages would be 1048576. */
+	EXPECT_GE(VC_USEMEM_SIZE / PMD_SIZE + 16, faults);
+	EXPECT_EQ((unsigned char)(pages - 1), vc_peek(&p[(pages - 1) * 4096]));
+	munmap((void *)p, VC_USEMEM_SIZE);
+}
+
+TEST_F(region, mmap_refused)
+{
+	int d = self->v.device;
+	void *p;
+
+	/* Past the sparse area (the real memory). */
+	p = mmap(NULL, VC_RESMEM_BAR_SIZE, PROT_READ, MAP_SHARED, d,
+		 REGION_OFF(VC_RESMEM_BAR));
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, d,
+		 REGION_OFF(VC_RESMEM_BAR) + VC_RESMEM_SIZE);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, d,
+		 REGION_OFF(VC_RESMEM_BAR) + VC_RESMEM_SIZE - 4096);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* Private mappings of device memory make no sense. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, d, REGION_OFF(VC_USEMEM_BAR));
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static sigjmp_buf jump;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(jump, 1);
+}
+
+/* Whether reading *p raises SIGBUS. */
+static int faults(unsigned char *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int ret = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(jump, 1))
+		ret = 1;
+	else
+		vc_peek(p);
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+static void set_memory(int device, int on)
+{
+	__u16 cmd;
+
+	pread(device, &cmd, 2, CFG_OFF + PCI_COMMAND);
+	cmd = on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY;
+	pwrite(device, &cmd, 2, CFG_OFF + PCI_COMMAND);
+}
+
+TEST_F(region, memory_disable_zaps)
+{
+	int d = self->v.device;
+	unsigned char *p;
+	unsigned char b;
+
+	set_memory(d, 1);
+	p = map_aligned(d, VC_USEMEM_BAR, 4 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(&p[PMD_SIZE], 0x77);
+	EXPECT_FALSE(faults(p + PMD_SIZE));
+
+	set_memory(d, 0);
+	EXPECT_TRUE(faults(p + PMD_SIZE));
+	EXPECT_TRUE(faults(p));
+	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EIO, errno);
+
+	set_memory(d, 1);
+	EXPECT_FALSE(faults(p + PMD_SIZE));
+	EXPECT_EQ(0x77, vc_peek(&p[PMD_SIZE]));
+	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR) + PMD_SIZE));
+	EXPECT_EQ(0x77, b);
+	munmap((void *)p, 4 * PMD_SIZE);
+}
+
+TEST_F(region, reset_zaps)
+{
+	int d = self->v.device;
+	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * VC_RESMEM_BAR;
+	unsigned char *p;
+	long before;
+
+	set_memory(d, 1);
+	p = map_aligned(d, VC_RESMEM_BAR, PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(&p[0], 0x42);
+	ASSERT_EQ(0, cfg_write32(d, off, 0x44000000));
+
+	/* Mapped: touching again takes no fault (the control). */
+	before = minflt();
+	EXPECT_EQ(0x42, vc_peek(&p[0]));
+	EXPECT_EQ(0, minflt() - before);
+
+	ASSERT_EQ(0, ioctl(d, VFIO_DEVICE_RESET)) TH_LOG("reset: %s", strerror(errno));
+	/* The BAR is back to its reset value... */
+	EXPECT_EQ(0xc, cfg_read32(d, off));
+	/* ...and the mapping was zapped: the next touch faults it back in. */
+	set_memory(d, 1);
+	before = minflt();
+	EXPECT_EQ(0x42, vc_peek(&p[0]));
+	EXPECT_LE(1, minflt() - before);
+	/* With decoding off after reset it is refused. */
+	set_memory(d, 0);
+	EXPECT_TRUE(faults(p));
+	set_memory(d, 1);
+	EXPECT_FALSE(faults(p));
+	munmap((void *)p, PMD_SIZE);
+}
+
+/* Two processes map the same BAR and see each other's stores. */
+TEST_F(region, two_processes)
+{
+	unsigned char *p;
+	int status;
+	pid_t pid;
+
+	set_memory(self->v.device, 1);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.device,
+		 REGION_OFF(VC_USEMEM_BAR) + 65536);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(&p[0], 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		unsigned char *q;
+
+		q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.device,
+			 REGION_OFF(VC_USEMEM_BAR) + 65536);
+		if (q == MAP_FAILED || vc_peek(&q[0]) != 1)
+			_exit(1);
+		vc_poke(&q[1], 2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(2, vc_peek(&p[1]));
+	munmap((void *)p, 4096);
+}
+
+/* A mapping outlives closing every fd; the device closes after munmap. */
+TEST_F(region, mapping_then_close)
+{
+	unsigned char *p;
+
+	set_memory(self->v.device, 1);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.device,
+		 REGION_OFF(VC_USEMEM_BAR) + 131072);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(&p[0], 0x99);
+	vc_vfio_close(&self->v);
+	EXPECT_FALSE(faults(p));
+	EXPECT_EQ(0x99, vc_peek(&p[0]));
+	munmap((void *)p, 4096);
+	/* Now closed for real: it opens again. */
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vc-bench: map and first-touch cost of a vfio-coherent aperture, and its
+ * read/write throughput, each against anonymous THP memory (and a memfd for
+ * read/write) measured in the same run. Prints a table; judges nothing.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "../selftests/vfio_coherent/vc_util.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define REGION_OFF(bar)	((off_t)(bar) << 40)
+#define CHUNK		0x100000UL
+#define RW_BYTES	0x10000000UL
+
+struct cost {
+	double mmap_us, touch_ms;
+	long faults, pte_kb;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* Page-table memory of this process, kB (VmPTE). */
+static long vmpte(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* A 1 GiB-aligned hole to map into, so block mappings are possible. */
+static void *aligned_hole(size_t len)
+{
+	size_t align = 1UL << 30;
+	char *area = mmap(NULL, len + align, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t at;
+
+	if (area == MAP_FAILED)
+		return NULL;
+	at = ((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1);
+	munmap(area, len + align);
+	return (void *)at;
+}
+
+static int measure(int fd, off_t off, size_t len, struct cost *c)
+{
+	int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
+	long pte0 = vmpte(), flt0;
+	char *p;
+	double t0;
+	size_t i;
+
+	t0 = now();
+	p = mmap(aligned_hole(len), len, PROT_READ | PROT_WRITE, flags | MAP_FIXED,
+		 fd, off);
+	c->mmap_us = (now() - t0) * 1e6;
+	if (p == MAP_FAILED)
+		return -errno;
+	if (fd < 0)
+		madvise((void *)p, len, MADV_HUGEPAGE);
+	flt0 = minflt();
+	t0 = now();
+	for (i = 0; i < len; i += 4096)
+		vc_poke(&p[i], (unsigned char)i);
+	c->touch_ms = (now() - t0) * 1e3;
+	c->faults = minflt() - flt0;
+	c->pte_kb = vmpte() - pte0;
+	munmap((void *)p, len);
+	return 0;
+}
+
+/* MB/s of pread and pwrite of RW_BYTES in 1 MiB chunks. */
+static void rw_speed(int fd, off_t off, double *rd, double *wr)
+{
+	static char buf[CHUNK];
+	double t0;
+	size_t done;
+
+	memset(buf, 0x5a, sizeof(buf));
+	t0 = now();
+	for (done = 0; done < RW_BYTES; done += CHUNK)
+		if (pwrite(fd, buf, CHUNK, off + done) != CHUNK)
+			break;
+	*wr = done / (now() - t0) / 1e6;
+	t0 = now();
+	for (done = 0; done < RW_BYTES; done += CHUNK)
+		if (pread(fd, buf, CHUNK, off + done) != CHUNK)
+			break;
+	*rd = done / (now() - t0) / 1e6;
+}
+
+static void row(const char *what, double ours, double base, const char *unit)
+{
+	printf("  %-26s %12.1f %12.1f %8.2f  %s\n", what, ours, base,
+	       base ? ours / base : 0.0, unit);
+}
+
+int main(void)
+{
+	static const size_t sizes[] = { 1UL << 30, 4UL << 30 };
+	double rd, wr, brd, bwr;
+	struct cost a, b;
+	struct vc_vfio v;
+	unsigned int i;
+	__u16 cmd;
+	int mfd;
+
+	if (vc_bind(VC_DEV_GOOD, VC_DRIVER) || vc_vfio_open(VC_DEV_GOOD, &v)) {
+		printf("vc-bench: cannot open %s\n", VC_DEV_GOOD);
+		return 1;
+	}
+	pread(v.device, &cmd, 2, REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX) + 4);
+	cmd |= 2;	/* PCI_COMMAND_MEMORY */
+	pwrite(v.device, &cmd, 2, REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX) + 4);
+
+	printf("\nvc-bench: usemem aperture (cacheable) vs anonymous THP memory\n");
+	printf("  %-26s %12s %12s %8s\n", "", "aperture", "anon THP", "ratio");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (sizes[i] > VC_USEMEM_SIZE)
+			continue;
+		if (measure(v.device, REGION_OFF(VC_USEMEM_BAR), sizes[i], &a) ||
+		    measure(-1, 0, sizes[i], &b)) {
+			printf("vc-bench: mmap of %zu MiB failed\n", sizes[i] >> 20);
+			return 1;
+		}
+		printf(" N = %zu GiB\n", sizes[i] >> 30);
+		row("mmap", a.mmap_us, b.mmap_us, "us");
+		row("first touch, every 4 KiB", a.touch_ms, b.touch_ms, "ms");
+		row("page faults", a.faults, b.faults, "");
+		row("page-table memory", a.pte_kb, b.pte_kb, "KiB");
+	}
+
+	mfd = memfd_create("vc-bench", 0);
+	if (mfd < 0 || ftruncate(mfd, RW_BYTES))
+		return 1;
+	rw_speed(v.device, REGION_OFF(VC_USEMEM_BAR), &rd, &wr);
+	rw_speed(mfd, 0, &brd, &bwr);
+	printf(" pread/pwrite, %lu MiB in 1 MiB calls (baseline: memfd)\n", RW_BYTES >> 20);
+	row("pread", rd, brd, "MB/s");
+	row("pwrite", wr, bwr, "MB/s");
+	close(mfd);
+	vc_vfio_close(&v);
+	return 0;
+}
