@@ -91,6 +91,8 @@ vfio_coherent_aperture_at_bar(struct vfio_coherent_device *cdev,
 			      unsigned int index);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+bool vfio_coherent_config_is_flr(u8 pcie_cap, loff_t pos, size_t count,
+				 const u8 *bytes);
 u32 vfio_coherent_bar_dword(const struct vfio_coherent_aperture *ap, u64 reg,
 			    bool high);
 int vfio_coherent_region_span(const struct vfio_coherent_aperture *ap,
