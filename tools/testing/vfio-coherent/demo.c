@@ -5,7 +5,13 @@
  * outcome, and for the bound one walks the VFIO regions as QEMU would.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
+#include <linux/pci_regs.h>
+
 #include "../selftests/vfio_coherent/vc_util.h"
+
+#define REGION_OFF(i)	((off_t)(i) << 40)
+#define CFG		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -24,6 +30,33 @@ static void show_iomem(void)
 		if (line[0] != ' ' && strstr(line, VC_DEV_GOOD))
 			printf("    %s", line);
 	fclose(f);
+}
+
+/* Size usemem's BAR as a VMM would, then store through mmap, load by pread. */
+static void show_use(struct vc_vfio *v)
+{
+	off_t bar = CFG + PCI_BASE_ADDRESS_0 + 4 * VC_USEMEM_BAR;
+	static const char msg[] = "hello from the coherent aperture";
+	__u32 ones = 0xffffffff, lo, hi;
+	char back[sizeof(msg)] = "";
+	char *p;
+
+	pwrite(v->device, &ones, 4, bar);
+	pwrite(v->device, &ones, 4, bar + 4);
+	pread(v->device, &lo, 4, bar);
+	pread(v->device, &hi, 4, bar + 4);
+	printf("  BAR%d sizing: wrote 0xffffffff to both dwords, read %#010x %#010x\n",
+	       VC_USEMEM_BAR, hi, lo);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->device,
+		 REGION_OFF(VC_USEMEM_BAR));
+	if (p == MAP_FAILED) {
+		printf("  mmap of BAR%d failed: %s\n", VC_USEMEM_BAR, strerror(errno));
+		return;
+	}
+	memcpy(p, msg, sizeof(msg));
+	pread(v->device, back, sizeof(back), REGION_OFF(VC_USEMEM_BAR));
+	printf("  stored through mmap, read back with pread: \"%s\"\n", back);
+	munmap(p, 4096);
 }
 
 static void show_regions(const char *bdf)
@@ -54,6 +87,7 @@ static void show_regions(const char *bdf)
 		       info.flags & VFIO_REGION_INFO_FLAG_WRITE ? "write " : "",
 		       info.flags & VFIO_REGION_INFO_FLAG_MMAP ? "mmap" : "");
 	}
+	show_use(&v);
 	vc_vfio_close(&v);
 }
 
