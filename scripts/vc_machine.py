@@ -52,14 +52,22 @@ MODULES = {
     MODULE_DIR + "/tests/vfio-coherent-test.ko": "vfio-coherent-test.ko",
     MODULE_DIR + "/backends/tests/vfio-coherent-of-test.ko":
         "vfio-coherent-of-test.ko",
+    MODULE_DIR + "/backends/vfio-coherent-nvgrace.ko": "vfio-coherent-nvgrace.ko",
+    MODULE_DIR + "/backends/tests/vfio-coherent-nvgrace-test.ko":
+        "vfio-coherent-nvgrace-test.ko",
+    # The in-tree peer, for side-by-side runs.
+    "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test"]
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
 insmod /lib/modules/vfio-coherent-of.ko
+insmod /lib/modules/vfio-coherent-nvgrace.ko
 """
 KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
 insmod /lib/modules/vfio-coherent-of-test.ko
+insmod /lib/modules/vfio-coherent-nvgrace-test.ko
+rmmod vfio_coherent_nvgrace_test
 rmmod vfio_coherent_of_test
 rmmod vfio_coherent_test
 """

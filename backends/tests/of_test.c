@@ -11,7 +11,7 @@
 #include <linux/of.h>
 #include <linux/sizes.h>
 
-#include "../../coherent.h"
+#include "../../tests/helpers.h"
 #include "../of.h"
 
 struct of_test_ctx {
@@ -55,33 +55,19 @@ static int describe(struct kunit *test, const char *name, unsigned long used,
 		    struct vfio_coherent_device **out)
 {
 	struct of_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct vfio_coherent_device *cdev = kunit_kzalloc(test, sizeof(*cdev),
-							  GFP_KERNEL);
 	char path[64];
-	void *group;
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	KUNIT_ASSERT_NOT_NULL(test, cdev);
 	ctx->dev = test->priv;
 	if (name) {
 		snprintf(path, sizeof(path), "/vfio-coherent-test/%s", name);
 		ctx->np = of_find_node_by_path(path);
 		KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->np, "%s", path);
 	}
-	cdev->ops = &of_test_ops;
-	cdev->data = ctx;
-	/* Claims of a refused device go away, as on a failed probe. */
-	group = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, group);
-	ret = vfio_coherent_discover(cdev, ctx->dev, used);
-	if (ret)
-		devres_release_group(ctx->dev, group);
-	else
-		devres_remove_group(ctx->dev, group);
+	ret = vfio_coherent_kunit_discover(test, ctx->dev, &of_test_ops, ctx,
+					   used, out);
 	of_node_put(ctx->np);
-	if (out)
-		*out = cdev;
 	return ret;
 }
 
@@ -193,5 +179,6 @@ kunit_test_suite(vfio_coherent_of_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_IMPORT_NS(VFIO_COHERENT_KUNIT);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the vfio-coherent devicetree backend");

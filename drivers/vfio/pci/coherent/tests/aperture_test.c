@@ -14,7 +14,7 @@
 #include <linux/mm.h>
 #include <linux/sizes.h>
 
-#include "../coherent.h"
+#include "helpers.h"
 
 #define FREE_BASE	(128ULL * SZ_1G)
 
@@ -321,26 +321,8 @@ static const struct vfio_coherent_ops fake_ops = {
 static int discover(struct kunit *test, const struct fake_backend *fb,
 		    unsigned long used, struct vfio_coherent_device **out)
 {
-	struct vfio_coherent_device *cdev = kunit_kzalloc(test, sizeof(*cdev),
-							  GFP_KERNEL);
-	struct device *dev = test_dev(test);
-	void *group;
-	int ret;
-
-	KUNIT_ASSERT_NOT_NULL(test, cdev);
-	cdev->ops = &fake_ops;
-	cdev->data = (void *)fb;
-	*out = cdev;
-
-	/* Claims of a refused device go away, as on a failed probe. */
-	group = devres_open_group(dev, NULL, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, group);
-	ret = vfio_coherent_discover(cdev, dev, used);
-	if (ret)
-		devres_release_group(dev, group);
-	else
-		devres_remove_group(dev, group);
-	return ret;
+	return vfio_coherent_kunit_discover(test, test_dev(test), &fake_ops,
+					    (void *)fb, used, out);
 }
 
 static const struct vfio_coherent_aperture four[] = {
