@@ -11,7 +11,8 @@ export VC_BUILD := $(BUILD)
 
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
-SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test
+SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
+		   vfio_coherent_nvgrace_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
@@ -29,11 +30,12 @@ kernel: deps
 # ../kselftest_harness.h as they would upstream.
 guest: kernel
 	@mkdir -p $(GUEST)/bin
-	@echo "  GUEST   init vc-demo vc-bench $(SELFTESTS)"
+	@echo "  GUEST   init vc-demo vc-bench vc-parity $(SELFTESTS)"
 	@gcc -O2 -o $(GUEST)/gen_init_cpio $(KSRC)/usr/gen_init_cpio.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/init $(TOOLDIR)/init.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c
 	@for t in $(SELFTESTS); do \
 		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c || exit 1; \
 	done

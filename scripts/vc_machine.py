@@ -44,6 +44,13 @@ for slot in (3, 4, 5):
     DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
 APPEND = "console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
 
+# The ACPI machine: UEFI firmware, ACPI tables (QEMU's plus our SSDT giving
+# the GPU its _DSD properties), no devicetree. 00:02.0 is the GPU, 00:03.0
+# an undescribed function.
+UEFI = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
+ACPI_DEVICES = ["-device", "pci-testdev,addr=2.0", "-device", "pci-testdev,addr=3.0"]
+ACPI_APPEND = APPEND + " acpi=force"
+
 MODULE_DIR = "drivers/vfio/pci/coherent"
 MODULES = {
     # module file (in the build tree) -> name in the guest's /lib/modules
@@ -59,11 +66,13 @@ MODULES = {
     "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test"]
+ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
 insmod /lib/modules/vfio-coherent-of.ko
 insmod /lib/modules/vfio-coherent-nvgrace.ko
 """
+ACPI_PEER = "insmod /lib/modules/nvgrace-gpu-vfio-pci.ko\n"
 KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
 insmod /lib/modules/vfio-coherent-of-test.ko
 insmod /lib/modules/vfio-coherent-nvgrace-test.ko
@@ -111,13 +120,14 @@ def make_initramfs(name, steps, extra=()):
             "dir /lib/modules 0755 0 0", "dir /extra 0755 0 0",
             "file /init %s 0755 0 0" % os.path.join(GUEST, "bin", "init"),
             "file /bin/vc-demo %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-demo"),
-            "file /bin/vc-bench %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-bench")]
+            "file /bin/vc-bench %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-bench"),
+            "file /bin/vc-parity %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-parity")]
     for src, dst in MODULES.items():
         path = os.path.join(KOUT, src)
         if not os.path.exists(path):
             sys.exit("vc_machine: %s missing: build the kernel first" % path)
         spec.append("file /lib/modules/%s %s 0644 0 0" % (dst, path))
-    for t in SELFTESTS:
+    for t in SELFTESTS + ACPI_SELFTESTS:
         spec.append("file /bin/%s %s 0755 0 0" % (t, os.path.join(GUEST, "bin", t)))
     for path in extra:
         mode = "0755" if os.access(path, os.X_OK) else "0644"
@@ -136,14 +146,40 @@ def make_initramfs(name, steps, extra=()):
     return cpio
 
 
-def boot(name, steps, extra=(), timeout=900, echo=False):
+def acpi_tables():
+    """Our SSDT, in an uncompressed cpio for initrd table upgrade."""
+    out = os.path.join(GUEST, "machine")
+    os.makedirs(out, exist_ok=True)
+    asl = os.path.join(REPO, "tools/testing/vfio-coherent/machine/coherent-acpi.asl")
+    sh(["iasl", "-p", os.path.join(out, "coherent-acpi"), asl],
+       stdout=subprocess.DEVNULL)
+    listfile = os.path.join(out, "acpi.list")
+    with open(listfile, "w") as f:
+        f.write("dir /kernel 0755 0 0\ndir /kernel/firmware 0755 0 0\n"
+                "dir /kernel/firmware/acpi 0755 0 0\n"
+                "file /kernel/firmware/acpi/ssdt-coherent.aml %s 0644 0 0\n"
+                % os.path.join(out, "coherent-acpi.aml"))
+    cpio = os.path.join(out, "acpi.cpio")
+    with open(cpio, "wb") as f:
+        sh([os.path.join(GUEST, "gen_init_cpio"), listfile], stdout=f)
+    return cpio
+
+
+def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False):
     """Boot, run the steps, return (console text, seconds, finished)."""
-    dtb = make_dtb()
     initrd = make_initramfs(name, steps, extra)
     log = os.path.join(GUEST, name + ".log")
-    cmd = [QEMU] + MACHINE + DEVICES + [
-        "-serial", "stdio", "-kernel", os.path.join(KOUT, "arch/arm64/boot/Image"),
-        "-dtb", dtb, "-initrd", initrd, "-append", APPEND]
+    cmd = [QEMU] + MACHINE + ["-serial", "stdio", "-kernel",
+                              os.path.join(KOUT, "arch/arm64/boot/Image")]
+    if acpi:
+        both = initrd + ".acpi"
+        with open(both, "wb") as f:
+            for part in (acpi_tables(), initrd):
+                with open(part, "rb") as src:
+                    f.write(src.read())
+        cmd += ACPI_DEVICES + ["-bios", UEFI, "-initrd", both, "-append", ACPI_APPEND]
+    else:
+        cmd += DEVICES + ["-dtb", make_dtb(), "-initrd", initrd, "-append", APPEND]
     with open(os.path.join(GUEST, name + ".cmd"), "w") as f:
         f.write(shlex.join(cmd) + "\n")
     start = time.monotonic()
@@ -372,8 +408,14 @@ def cmd_check(args):
     steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS)
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + judge(console, finished)
-    print("\n== results (console: %s, %.0f s in the machine)" %
-          (os.path.join(GUEST, "check.log"), secs))
+    # The ACPI machine: the Grace Hopper backend and the in-tree peer.
+    steps = (LOAD + ACPI_PEER + "".join("run /bin/%s\n" % t for t in ACPI_SELFTESTS) +
+             "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
+    console, asecs, finished = boot("check-acpi", steps, echo=args.verbose, acpi=True)
+    results += [("acpi: " + n, s) for n, s in judge(console, finished)]
+    print("\n== results (consoles: %s, %s; %.0f s + %.0f s in the machines)" %
+          (os.path.join(GUEST, "check.log"), os.path.join(GUEST, "check-acpi.log"),
+           secs, asecs))
     for name, status in results:
         print("%-4s %s" % (status, name))
     passed = sum(s == "PASS" for _, s in results)
@@ -407,24 +449,30 @@ def cmd_demo(args):
 
 
 def cmd_bench(args):
-    console, secs, finished = boot("bench", LOAD + "run /bin/vc-bench\n")
-    show = False
-    for l in console.splitlines():
-        if l.startswith("VC-RUN-BEGIN"):
-            show = True
-        elif l.startswith("VC-RUN-END"):
-            show = False
-        elif show and not TS.match(l):
-            print(l)
-    print("\n(%.0f s in the machine; full console: %s)" %
-          (secs, os.path.join(GUEST, "bench.log")))
-    return 0 if finished else 1
+    runs = [("bench", LOAD + "run /bin/vc-bench\n", False),
+            ("bench-acpi", LOAD + ACPI_PEER + "run /bin/vc-parity bench\n", True)]
+    ok = True
+    for name, steps, acpi in runs:
+        console, secs, finished = boot(name, steps, acpi=acpi)
+        show = False
+        for l in console.splitlines():
+            if l.startswith("VC-RUN-BEGIN"):
+                show = True
+            elif l.startswith("VC-RUN-END"):
+                show = False
+            elif show and not TS.match(l):
+                print(l)
+        print("\n(%.0f s in the machine; full console: %s)" %
+              (secs, os.path.join(GUEST, name + ".log")))
+        ok &= finished
+    return 0 if ok else 1
 
 
 def cmd_run(args):
     steps = LOAD + "".join(s + "\n" for s in args.step)
     steps += "".join("run %s\n" % c for c in args.run)
-    console, secs, finished = boot("run", steps, extra=args.add, echo=True)
+    console, secs, finished = boot("run", steps, extra=args.add, echo=True,
+                                   acpi=args.acpi)
     return 0 if finished else 1
 
 
@@ -441,6 +489,8 @@ def main():
                    help="a static binary or file to put in /extra")
     r.add_argument("--step", action="append", default=[],
                    help="an init step, e.g. 'write /sys/... value'")
+    r.add_argument("--acpi", action="store_true",
+                   help="boot the ACPI (UEFI) machine instead of the devicetree one")
     r.add_argument("--run", action="append", default=[],
                    help="a command to run, e.g. '/extra/myclient 0000:00:02.0'")
     args = ap.parse_args()

@@ -45,8 +45,8 @@ static void put_fwnode(void *fwnode)
  * Describe a GPU whose firmware says @base/@size (a missing property when
  * the pointer is NULL), with or without the MIG bug.
  */
-static int gpu(struct kunit *test, const u64 *base, const u64 *size,
-	       bool mig_bug, struct vfio_coherent_device **out)
+static int describe_gpu(struct kunit *test, const u64 *base, const u64 *size,
+			bool mig_bug, struct vfio_coherent_device **out)
 {
 	struct property_entry props[3] = {};
 	struct nvgrace_ctx *ctx;
@@ -60,8 +60,8 @@ static int gpu(struct kunit *test, const u64 *base, const u64 *size,
 		props[n++] = PROPERTY_ENTRY_U64("nvidia,gpu-mem-size", *size);
 	ctx->fwnode = fwnode_create_software_node(props, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->fwnode);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, put_fwnode,
-							    ctx->fwnode));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, put_fwnode, ctx->fwnode));
 	ctx->dev = test->priv;
 	ctx->mig_bug = mig_bug;
 	/* A GPU implements BARs 0 and 1 (64-bit): the apertures use 2 and 4. */
@@ -84,7 +84,7 @@ static void vfio_coherent_nvgrace_test_usemem_only(struct kunit *test)
 	u64 base = GPU_BASE, size = 4ULL * SZ_1G + SZ_256M;
 	struct vfio_coherent_device *cdev;
 
-	KUNIT_ASSERT_EQ(test, gpu(test, &base, &size, false, &cdev), 0);
+	KUNIT_ASSERT_EQ(test, describe_gpu(test, &base, &size, false, &cdev), 0);
 	KUNIT_ASSERT_EQ(test, cdev->nr_apertures, 1);
 	KUNIT_EXPECT_STREQ(test, cdev->ap[0].name, "usemem");
 	KUNIT_EXPECT_EQ(test, cdev->ap[0].base, (phys_addr_t)base);
@@ -100,7 +100,7 @@ static void vfio_coherent_nvgrace_test_usemem_resmem(struct kunit *test)
 	u64 base = GPU_BASE, size = 4ULL * SZ_1G + SZ_256M;
 	struct vfio_coherent_device *cdev;
 
-	KUNIT_ASSERT_EQ(test, gpu(test, &base, &size, true, &cdev), 0);
+	KUNIT_ASSERT_EQ(test, describe_gpu(test, &base, &size, true, &cdev), 0);
 	KUNIT_ASSERT_EQ(test, cdev->nr_apertures, 2);
 	/* 4.25 GiB - 1 GiB = 3.25 GiB, rounded down to 512 MiB: 3 GiB. */
 	KUNIT_EXPECT_STREQ(test, cdev->ap[0].name, "usemem");
@@ -124,20 +124,20 @@ static void vfio_coherent_nvgrace_test_malformed(struct kunit *test)
 	u64 unaligned = GPU_BASE + SZ_2K, ram = 0x40000000;
 
 	/* Missing properties: not described. */
-	KUNIT_EXPECT_EQ(test, gpu(test, NULL, &size, false, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, gpu(test, &base, NULL, false, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, gpu(test, NULL, NULL, false, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, NULL, &size, false, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, NULL, false, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, NULL, NULL, false, NULL), -ENODEV);
 	/* Size 0: the C2C link is down. */
-	KUNIT_EXPECT_EQ(test, gpu(test, &base, &zero, false, NULL), -ENOLINK);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &zero, false, NULL), -ENOLINK);
 	/* Overflow. */
-	KUNIT_EXPECT_EQ(test, gpu(test, &top, &size, false, NULL), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &top, &size, false, NULL), -EOVERFLOW);
 	/* Too small to leave a 512 MiB usemem next to the 1 GiB resmem. */
-	KUNIT_EXPECT_EQ(test, gpu(test, &base, &small, true, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &small, true, NULL), -EINVAL);
 	/* The same size is fine without the bug. */
-	KUNIT_EXPECT_EQ(test, gpu(test, &base, &small, false, NULL), 0);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &small, false, NULL), 0);
 	/* The core's checks apply as for any backend. */
-	KUNIT_EXPECT_EQ(test, gpu(test, &unaligned, &size, false, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, gpu(test, &ram, &size, false, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &unaligned, &size, false, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, &ram, &size, false, NULL), -EBUSY);
 }
 
 static void vfio_coherent_nvgrace_test_no_fwnode(struct kunit *test)

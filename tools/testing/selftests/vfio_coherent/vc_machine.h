@@ -30,6 +30,20 @@
 #define VC_RESMEM_BASE		0x200000000ULL
 #define VC_RESMEM_SIZE		0x3000000ULL
 #define VC_RESMEM_BAR_SIZE	0x4000000ULL
+/*
+ * The ACPI machine (coherent-acpi.asl): UEFI + ACPI, no devicetree. The GPU
+ * at 00:02.0 has 4 GiB at 0x100000000 in _DSD; pci-testdev has no DVSEC, so
+ * it counts as having the MIG bug: usemem 3 GiB (BAR 4), resmem 1 GiB
+ * write-combine (BAR 2). 00:03.0 has no description.
+ */
+#define VC_ACPI_GPU		"0000:00:02.0"
+#define VC_ACPI_UNDESCRIBED	"0000:00:03.0"
+#define VC_NVGRACE_DRIVER	"vfio_coherent_nvgrace"
+#define VC_NVGRACE_PEER		"nvgrace_gpu_vfio_pci"
+#define VC_GPU_USEMEM_SIZE	0xc0000000ULL
+#define VC_GPU_USEMEM_BAR_SIZE	0x100000000ULL
+#define VC_GPU_RESMEM_SIZE	0x40000000ULL
+
 /* pci-testdev's own memory BAR. */
 #define VC_TESTDEV_BAR0_SIZE	4096ULL
 

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vc-parity: the same emulated Grace Hopper GPU bound in turn to
+ * vfio-coherent's nvgrace backend and to the in-tree nvgrace-gpu-vfio-pci
+ * driver; prints what each exposes side by side. "vc-parity bench" also
+ * measures mapping the whole usemem aperture and read/write throughput with
+ * each driver. Prints; judges nothing.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <linux/pci_regs.h>
+
+#include "../selftests/vfio_coherent/vc_util.h"
+
+#define REGION_OFF(i)	((off_t)(i) << 40)
+#define CFG		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
+#define NR_BARS		6
+#define RW_BYTES	0x10000000UL
+#define CHUNK		0x100000UL
+
+static const char *const drivers[] = { VC_NVGRACE_DRIVER, VC_NVGRACE_PEER };
+
+struct layout {
+	__u64 size[NR_BARS], sparse[NR_BARS];
+	__u32 flags[NR_BARS], sized[NR_BARS];
+	double mmap_ms, touch_ms, rd, wr;
+	long faults, pte_kb;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static long vmpte(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static __u64 sparse_of(struct vfio_region_info *info)
+{
+	struct vfio_info_cap_header *hdr;
+	__u32 off = info->cap_offset;
+
+	while (off) {
+		hdr = (void *)info + off;
+		if (hdr->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			return ((struct vfio_region_info_cap_sparse_mmap *)hdr)->areas[0].size;
+		off = hdr->next;
+	}
+	return 0;
+}
+
+static void read_layout(int d, struct layout *l)
+{
+	char buf[512];
+	struct vfio_region_info *info = (void *)buf;
+	__u32 ones = 0xffffffff;
+	unsigned int i;
+
+	for (i = 0; i < NR_BARS; i++) {
+		memset(buf, 0, sizeof(buf));
+		info->argsz = sizeof(buf);
+		info->index = i;
+		if (ioctl(d, VFIO_DEVICE_GET_REGION_INFO, info))
+			continue;
+		l->size[i] = info->size;
+		l->flags[i] = info->flags;
+		l->sparse[i] = sparse_of(info);
+		pwrite(d, &ones, 4, CFG + PCI_BASE_ADDRESS_0 + 4 * i);
+		pread(d, &l->sized[i], 4, CFG + PCI_BASE_ADDRESS_0 + 4 * i);
+	}
+}
+
+/* Map all of usemem and touch every page; then read/write throughput. */
+static void bench(int d, struct layout *l)
+{
+	static char buf[CHUNK];
+	size_t len = VC_GPU_USEMEM_SIZE, i, done;
+	long pte0 = vmpte(), flt0;
+	__u16 cmd;
+	char *p;
+	double t0;
+
+	pread(d, &cmd, 2, CFG + PCI_COMMAND);
+	cmd |= PCI_COMMAND_MEMORY;
+	pwrite(d, &cmd, 2, CFG + PCI_COMMAND);
+
+	t0 = now();
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d, REGION_OFF(4));
+	l->mmap_ms = (now() - t0) * 1e3;
+	if (p == MAP_FAILED)
+		return;
+	flt0 = minflt();
+	t0 = now();
+	for (i = 0; i < len; i += 4096)
+		vc_poke(&p[i], (unsigned char)i);
+	l->touch_ms = (now() - t0) * 1e3;
+	l->faults = minflt() - flt0;
+	l->pte_kb = vmpte() - pte0;
+	munmap(p, len);
+
+	t0 = now();
+	for (done = 0; done < RW_BYTES; done += CHUNK)
+		if (pwrite(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
+			break;
+	l->wr = done / (now() - t0) / 1e6;
+	t0 = now();
+	for (done = 0; done < RW_BYTES; done += CHUNK)
+		if (pread(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
+			break;
+	l->rd = done / (now() - t0) / 1e6;
+}
+
+static const char *flagstr(__u32 f)
+{
+	static char s[8][16];
+	static int n;
+	char *b = s[n++ % 8];
+
+	snprintf(b, 16, "%s%s%s%s", f & VFIO_REGION_INFO_FLAG_READ ? "r" : "-",
+		 f & VFIO_REGION_INFO_FLAG_WRITE ? "w" : "-",
+		 f & VFIO_REGION_INFO_FLAG_MMAP ? "m" : "-",
+		 f & VFIO_REGION_INFO_FLAG_CAPS ? "c" : "-");
+	return b;
+}
+
+static void row(const char *name, double ours, double peer, const char *unit)
+{
+	printf("  %-24s %12.1f %12.1f %8.3f  %s\n", name, ours, peer,
+	       peer ? ours / peer : 0.0, unit);
+}
+
+int main(int argc, char **argv)
+{
+	int do_bench = argc > 1 && !strcmp(argv[1], "bench");
+	struct layout l[2] = {};
+	struct vc_vfio v;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (vc_bind(VC_ACPI_GPU, drivers[i]) || vc_vfio_open(VC_ACPI_GPU, &v)) {
+			printf("vc-parity: cannot bind %s to %s\n", VC_ACPI_GPU, drivers[i]);
+			return 1;
+		}
+		read_layout(v.device, &l[i]);
+		if (do_bench)
+			bench(v.device, &l[i]);
+		vc_vfio_close(&v);
+	}
+
+	printf("\nvc-parity: %s, %s vs %s\n", VC_ACPI_GPU, drivers[0], drivers[1]);
+	printf("  %-4s | %-12s %-5s %-12s %-10s | %-12s %-5s %-12s %-10s\n", "BAR",
+	       "size", "flags", "mmappable", "sized", "size", "flags", "mmappable", "sized");
+	for (i = 0; i < NR_BARS; i++) {
+		if (!l[0].size[i] && !l[1].size[i])
+			continue;
+		printf("  %-4u | %#-12llx %-5s %#-12llx %#-10x | %#-12llx %-5s %#-12llx %#-10x%s\n",
+		       i, l[0].size[i], flagstr(l[0].flags[i]), l[0].sparse[i], l[0].sized[i],
+		       l[1].size[i], flagstr(l[1].flags[i]), l[1].sparse[i], l[1].sized[i],
+		       memcmp(&l[0].size[i], &l[1].size[i], sizeof(__u64)) ||
+		       l[0].flags[i] != l[1].flags[i] || l[0].sparse[i] != l[1].sparse[i] ||
+		       l[0].sized[i] != l[1].sized[i] ? "  <- differs" : "");
+	}
+	if (!do_bench)
+		return 0;
+
+	printf("\nvc-parity bench: all of usemem (%llu MiB), mmap + touch every 4 KiB\n",
+	       VC_GPU_USEMEM_SIZE >> 20);
+	printf("  %-24s %12s %12s %8s\n", "", "vfio-coherent", "in-tree", "ratio");
+	row("mmap", l[0].mmap_ms, l[1].mmap_ms, "ms");
+	row("first touch", l[0].touch_ms, l[1].touch_ms, "ms");
+	row("page faults", l[0].faults, l[1].faults, "");
+	row("page-table memory", l[0].pte_kb, l[1].pte_kb, "KiB");
+	row("pread, 1 MiB calls", l[0].rd, l[1].rd, "MB/s");
+	row("pwrite, 1 MiB calls", l[0].wr, l[1].wr, "MB/s");
+	return 0;
+}
