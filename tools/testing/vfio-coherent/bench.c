@@ -7,8 +7,6 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "../selftests/vfio_coherent/vc_util.h"
 
@@ -22,36 +20,7 @@ struct cost {
 	long faults, pte_kb;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 /* Page-table memory of this process, kB (VmPTE). */
-static long vmpte(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 /* A 1 GiB-aligned hole to map into, so block mappings are possible. */
 static void *aligned_hole(size_t len)
@@ -71,26 +40,26 @@ static void *aligned_hole(size_t len)
 static int measure(int fd, off_t off, size_t len, struct cost *c)
 {
 	int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
-	long pte0 = vmpte(), flt0;
+	long pte0 = vc_vmpte(), flt0;
 	void *hole = aligned_hole(len);
 	char *p;
 	double t0;
 	size_t i;
 
-	t0 = now();
+	t0 = vc_now();
 	p = mmap(hole, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, off);
-	c->mmap_us = (now() - t0) * 1e6;
+	c->mmap_us = (vc_now() - t0) * 1e6;
 	if (p == MAP_FAILED)
 		return -errno;
 	if (fd < 0)
 		madvise((void *)p, len, MADV_HUGEPAGE);
-	flt0 = minflt();
-	t0 = now();
+	flt0 = vc_minflt();
+	t0 = vc_now();
 	for (i = 0; i < len; i += 4096)
 		vc_poke(&p[i], (unsigned char)i);
-	c->touch_ms = (now() - t0) * 1e3;
-	c->faults = minflt() - flt0;
-	c->pte_kb = vmpte() - pte0;
+	c->touch_ms = (vc_now() - t0) * 1e3;
+	c->faults = vc_minflt() - flt0;
+	c->pte_kb = vc_vmpte() - pte0;
 	munmap((void *)p, len);
 	return 0;
 }
@@ -103,16 +72,16 @@ static void rw_speed(int fd, off_t off, double *rd, double *wr)
 	size_t done;
 
 	memset(buf, 0x5a, sizeof(buf));
-	t0 = now();
+	t0 = vc_now();
 	for (done = 0; done < RW_BYTES; done += CHUNK)
 		if (pwrite(fd, buf, CHUNK, off + done) != CHUNK)
 			break;
-	*wr = done / (now() - t0) / 1e6;
-	t0 = now();
+	*wr = done / (vc_now() - t0) / 1e6;
+	t0 = vc_now();
 	for (done = 0; done < RW_BYTES; done += CHUNK)
 		if (pread(fd, buf, CHUNK, off + done) != CHUNK)
 			break;
-	*rd = done / (now() - t0) / 1e6;
+	*rd = done / (vc_now() - t0) / 1e6;
 }
 
 /* @base < 0: no baseline could be measured. */

@@ -9,8 +9,6 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <linux/pci_regs.h>
 
 #include "../selftests/vfio_coherent/vc_util.h"
@@ -29,36 +27,6 @@ struct layout {
 	double mmap_ms, touch_ms, rd, wr;
 	long faults, pte_kb;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
-static long vmpte(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 static __u64 sparse_of(struct vfio_region_info *info)
 {
@@ -100,7 +68,7 @@ static void bench(int d, struct layout *l)
 {
 	static char buf[CHUNK];
 	size_t len = VC_GPU_USEMEM_SIZE, i, done;
-	long pte0 = vmpte(), flt0;
+	long pte0 = vc_vmpte(), flt0;
 	__u16 cmd;
 	char *p;
 	double t0;
@@ -109,30 +77,30 @@ static void bench(int d, struct layout *l)
 	cmd |= PCI_COMMAND_MEMORY;
 	pwrite(d, &cmd, 2, CFG + PCI_COMMAND);
 
-	t0 = now();
+	t0 = vc_now();
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d, REGION_OFF(4));
-	l->mmap_ms = (now() - t0) * 1e3;
+	l->mmap_ms = (vc_now() - t0) * 1e3;
 	if (p == MAP_FAILED)
 		return;
-	flt0 = minflt();
-	t0 = now();
+	flt0 = vc_minflt();
+	t0 = vc_now();
 	for (i = 0; i < len; i += 4096)
 		vc_poke(&p[i], (unsigned char)i);
-	l->touch_ms = (now() - t0) * 1e3;
-	l->faults = minflt() - flt0;
-	l->pte_kb = vmpte() - pte0;
+	l->touch_ms = (vc_now() - t0) * 1e3;
+	l->faults = vc_minflt() - flt0;
+	l->pte_kb = vc_vmpte() - pte0;
 	munmap(p, len);
 
-	t0 = now();
+	t0 = vc_now();
 	for (done = 0; done < RW_BYTES; done += CHUNK)
 		if (pwrite(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
 			break;
-	l->wr = done / (now() - t0) / 1e6;
-	t0 = now();
+	l->wr = done / (vc_now() - t0) / 1e6;
+	t0 = vc_now();
 	for (done = 0; done < RW_BYTES; done += CHUNK)
 		if (pread(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
 			break;
-	l->rd = done / (now() - t0) / 1e6;
+	l->rd = done / (vc_now() - t0) / 1e6;
 }
 
 static const char *flagstr(__u32 f)

@@ -59,6 +59,7 @@ static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
 {
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 	struct vfio_region_info __user *uinfo = (void __user *)arg;
+	long ret;
 	u32 index;
 
 	switch (cmd) {
@@ -69,8 +70,11 @@ static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			return vfio_coherent_region_info(cdev, uinfo);
 		break;
 	case VFIO_DEVICE_RESET:
-		vfio_coherent_reset_bars(cdev);
-		break;
+		/* The registers reset with the device, not when it refuses. */
+		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
+		if (!ret)
+			vfio_coherent_reset_bars(cdev);
+		return ret;
 	}
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }

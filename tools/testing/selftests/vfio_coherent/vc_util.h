@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -27,6 +29,38 @@ static inline unsigned char vc_peek(const void *p)
 static inline void vc_poke(void *p, unsigned char v)
 {
 	__atomic_store_n((unsigned char *)p, v, __ATOMIC_RELAXED);
+}
+
+/* Minor page faults of this process so far. */
+static inline long vc_minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* Page-table memory of this process, KiB (VmPTE), -1 if unknown. */
+static inline long vc_vmpte(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static inline double vc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static inline int vc_write(const char *path, const char *text)

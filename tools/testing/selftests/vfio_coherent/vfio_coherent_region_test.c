@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <stddef.h>
 #include <linux/pci_regs.h>
@@ -278,14 +277,6 @@ TEST_F(region, mmap_coherent_with_rw)
 	munmap((void *)p, VC_RESMEM_SIZE);
 }
 
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 /* Touching the whole 4 GiB aperture takes block mappings, not 4 KiB pages. */
 TEST_F(region, mmap_huge_mappings)
 {
@@ -296,10 +287,10 @@ TEST_F(region, mmap_huge_mappings)
 	p = map_aligned(self->v.device, VC_USEMEM_BAR, VC_USEMEM_SIZE, 0, 1UL << 30,
 			MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)p);
-	before = minflt();
+	before = vc_minflt();
 	for (i = 0; i < pages; i++)
 		vc_poke(&p[i * 4096], (unsigned char)i);
-	faults = minflt() - before;
+	faults = vc_minflt() - before;
 	TH_LOG("%ld faults to touch %zu pages", faults, pages);
 	/* PMD blocks: 2048 faults for 4 GiB; 4 KiB pages would be 1048576. */
 	EXPECT_GE(VC_USEMEM_SIZE / PMD_SIZE + 16, faults);
@@ -402,18 +393,18 @@ TEST_F(region, reset_zaps)
 	ASSERT_EQ(0, cfg_write32(d, off, 0x44000000));
 
 	/* Mapped: touching again takes no fault (the control). */
-	before = minflt();
+	before = vc_minflt();
 	EXPECT_EQ(0x42, vc_peek(&p[0]));
-	EXPECT_EQ(0, minflt() - before);
+	EXPECT_EQ(0, vc_minflt() - before);
 
 	ASSERT_EQ(0, ioctl(d, VFIO_DEVICE_RESET)) TH_LOG("reset: %s", strerror(errno));
 	/* The BAR is back to its reset value... */
 	EXPECT_EQ(0xc, cfg_read32(d, off));
 	/* ...and the mapping was zapped: the next touch faults it back in. */
 	set_memory(d, 1);
-	before = minflt();
+	before = vc_minflt();
 	EXPECT_EQ(0x42, vc_peek(&p[0]));
-	EXPECT_LE(1, minflt() - before);
+	EXPECT_LE(1, vc_minflt() - before);
 	/* With decoding off after reset it is refused. */
 	set_memory(d, 0);
 	EXPECT_TRUE(faults(p));
