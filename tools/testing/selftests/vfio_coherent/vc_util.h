@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "vc_machine.h"
@@ -61,6 +64,40 @@ static inline double vc_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static sigjmp_buf vc_jump;
+
+static inline void vc_on_sigbus(int sig)
+{
+	siglongjmp(vc_jump, 1);
+}
+
+/* Whether reading the byte at @p raises SIGBUS. */
+static inline int vc_faults(const void *p)
+{
+	struct sigaction sa = { .sa_handler = vc_on_sigbus }, old;
+	int ret = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(vc_jump, 1))
+		ret = 1;
+	else
+		vc_peek(p);
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+/* Turn memory decoding on or off in the user's view of COMMAND. */
+static inline void vc_set_memory(int device, int on)
+{
+	off_t cmd_off = ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + PCI_COMMAND;
+	__u16 cmd = 0;
+
+	if (pread(device, &cmd, 2, cmd_off) != 2)
+		return;
+	cmd = on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY;
+	pwrite(device, &cmd, 2, cmd_off);
 }
 
 static inline int vc_write(const char *path, const char *text)

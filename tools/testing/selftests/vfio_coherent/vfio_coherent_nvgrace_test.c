@@ -6,8 +6,6 @@
  * differ on purpose, each variant checks its own behaviour.
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
-#include <signal.h>
 #include <sys/mman.h>
 #include <linux/pci_regs.h>
 
@@ -158,36 +156,6 @@ TEST_F(gpu, mmap)
 	munmap(p, 2 << 20);
 }
 
-static sigjmp_buf jump;
-
-static void on_sigbus(int sig)
-{
-	siglongjmp(jump, 1);
-}
-
-static int faults(char *p)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	int ret = 0;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(jump, 1))
-		ret = 1;
-	else
-		vc_peek(p);
-	sigaction(SIGBUS, &old, NULL);
-	return ret;
-}
-
-static void set_memory(int d, int on)
-{
-	__u16 cmd;
-
-	pread(d, &cmd, 2, CFG_OFF + PCI_COMMAND);
-	cmd = on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY;
-	pwrite(d, &cmd, 2, CFG_OFF + PCI_COMMAND);
-}
-
 /*
  * Memory disable zaps the mapping with both drivers. Ours maps on fault, so
  * the mapping works again once memory is re-enabled; the in-tree driver
@@ -198,15 +166,15 @@ TEST_F(gpu, mapping_survives_memory_disable)
 	int d = self->v.device;
 	char *p;
 
-	set_memory(d, 1);
+	vc_set_memory(d, 1);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, d,
 		 REGION_OFF(USEMEM_BAR));
 	ASSERT_NE(MAP_FAILED, p);
-	EXPECT_FALSE(faults(p));
-	set_memory(d, 0);
-	EXPECT_TRUE(faults(p));
-	set_memory(d, 1);
-	EXPECT_EQ(!variant->ours, faults(p));
+	EXPECT_FALSE(vc_faults(p));
+	vc_set_memory(d, 0);
+	EXPECT_TRUE(vc_faults(p));
+	vc_set_memory(d, 1);
+	EXPECT_EQ(!variant->ours, vc_faults(p));
 	munmap(p, 4096);
 }
 

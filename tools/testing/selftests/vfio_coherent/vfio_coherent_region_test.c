@@ -6,8 +6,6 @@
  * memory disable, reset and close. Runs in the machine of vc_machine.h.
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -322,57 +320,26 @@ TEST_F(region, mmap_refused)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-static sigjmp_buf jump;
-
-static void on_sigbus(int sig)
-{
-	siglongjmp(jump, 1);
-}
-
-/* Whether reading *p raises SIGBUS. */
-static int faults(unsigned char *p)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	int ret = 0;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(jump, 1))
-		ret = 1;
-	else
-		vc_peek(p);
-	sigaction(SIGBUS, &old, NULL);
-	return ret;
-}
-
-static void set_memory(int device, int on)
-{
-	__u16 cmd;
-
-	pread(device, &cmd, 2, CFG_OFF + PCI_COMMAND);
-	cmd = on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY;
-	pwrite(device, &cmd, 2, CFG_OFF + PCI_COMMAND);
-}
-
 TEST_F(region, memory_disable_zaps)
 {
 	int d = self->v.device;
 	unsigned char *p;
 	unsigned char b;
 
-	set_memory(d, 1);
+	vc_set_memory(d, 1);
 	p = map_aligned(d, VC_USEMEM_BAR, 4 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)p);
 	vc_poke(&p[PMD_SIZE], 0x77);
-	EXPECT_FALSE(faults(p + PMD_SIZE));
+	EXPECT_FALSE(vc_faults(p + PMD_SIZE));
 
-	set_memory(d, 0);
-	EXPECT_TRUE(faults(p + PMD_SIZE));
-	EXPECT_TRUE(faults(p));
+	vc_set_memory(d, 0);
+	EXPECT_TRUE(vc_faults(p + PMD_SIZE));
+	EXPECT_TRUE(vc_faults(p));
 	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(EIO, errno);
 
-	set_memory(d, 1);
-	EXPECT_FALSE(faults(p + PMD_SIZE));
+	vc_set_memory(d, 1);
+	EXPECT_FALSE(vc_faults(p + PMD_SIZE));
 	EXPECT_EQ(0x77, vc_peek(&p[PMD_SIZE]));
 	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR) + PMD_SIZE));
 	EXPECT_EQ(0x77, b);
@@ -386,7 +353,7 @@ TEST_F(region, reset_zaps)
 	unsigned char *p;
 	long before;
 
-	set_memory(d, 1);
+	vc_set_memory(d, 1);
 	p = map_aligned(d, VC_RESMEM_BAR, PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)p);
 	vc_poke(&p[0], 0x42);
@@ -401,15 +368,15 @@ TEST_F(region, reset_zaps)
 	/* The BAR is back to its reset value... */
 	EXPECT_EQ(0xc, cfg_read32(d, off));
 	/* ...and the mapping was zapped: the next touch faults it back in. */
-	set_memory(d, 1);
+	vc_set_memory(d, 1);
 	before = vc_minflt();
 	EXPECT_EQ(0x42, vc_peek(&p[0]));
 	EXPECT_LE(1, vc_minflt() - before);
 	/* With decoding off after reset it is refused. */
-	set_memory(d, 0);
-	EXPECT_TRUE(faults(p));
-	set_memory(d, 1);
-	EXPECT_FALSE(faults(p));
+	vc_set_memory(d, 0);
+	EXPECT_TRUE(vc_faults(p));
+	vc_set_memory(d, 1);
+	EXPECT_FALSE(vc_faults(p));
 	munmap((void *)p, PMD_SIZE);
 }
 
@@ -420,7 +387,7 @@ TEST_F(region, two_processes)
 	int status;
 	pid_t pid;
 
-	set_memory(self->v.device, 1);
+	vc_set_memory(self->v.device, 1);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.device,
 		 REGION_OFF(VC_USEMEM_BAR) + 65536);
 	ASSERT_NE(MAP_FAILED, (void *)p);
@@ -448,13 +415,13 @@ TEST_F(region, mapping_then_close)
 {
 	unsigned char *p;
 
-	set_memory(self->v.device, 1);
+	vc_set_memory(self->v.device, 1);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.device,
 		 REGION_OFF(VC_USEMEM_BAR) + 131072);
 	ASSERT_NE(MAP_FAILED, (void *)p);
 	vc_poke(&p[0], 0x99);
 	vc_vfio_close(&self->v);
-	EXPECT_FALSE(faults(p));
+	EXPECT_FALSE(vc_faults(p));
 	EXPECT_EQ(0x99, vc_peek(&p[0]));
 	munmap((void *)p, 4096);
 	/* Now closed for real: it opens again. */
