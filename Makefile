@@ -12,7 +12,7 @@ export VC_BUILD := $(BUILD)
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
 SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
-		   vfio_coherent_nvgrace_test
+		   vfio_coherent_kvm_test vfio_coherent_nvgrace_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
@@ -37,7 +37,8 @@ guest: kernel
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c
 	@for t in $(SELFTESTS); do \
-		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c || exit 1; \
+		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c \
+			$$(ls $(STDIR)/$${t%_test}_guest.S 2>/dev/null) || exit 1; \
 	done
 
 check: guest

@@ -66,7 +66,10 @@ MODULES = {
     # The in-tree peer, for side-by-side runs.
     "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
-SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test"]
+SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test",
+             "vfio_coherent_kvm_test"]
+# Run again with the unpatched stage-2 decision restored at boot.
+KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test"]
 ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
@@ -168,7 +171,7 @@ def acpi_tables():
     return cpio
 
 
-def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False):
+def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append=""):
     """Boot, run the steps, return (console text, seconds, finished)."""
     initrd = make_initramfs(name, steps, extra)
     log = os.path.join(GUEST, name + ".log")
@@ -182,7 +185,8 @@ def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False):
                     f.write(src.read())
         cmd += ACPI_DEVICES + ["-bios", UEFI, "-initrd", both, "-append", ACPI_APPEND]
     else:
-        cmd += DEVICES + ["-dtb", make_dtb(), "-initrd", initrd, "-append", APPEND]
+        cmd += DEVICES + ["-dtb", make_dtb(), "-initrd", initrd,
+                          "-append", APPEND + append]
     with open(os.path.join(GUEST, name + ".cmd"), "w") as f:
         f.write(shlex.join(cmd) + "\n")
     start = time.monotonic()
@@ -414,6 +418,12 @@ def cmd_check(args):
     steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS)
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + judge(console, finished)
+    # Differential: the stage-2 decision of unpatched 6.12, by boot switch.
+    steps = LOAD + "".join("run /bin/%s\n" % t for t in KVM_OFF_SELFTESTS)
+    console, ksecs, finished = boot("check-kvm-off", steps, echo=args.verbose,
+                                    append=" kvm-arm.cacheable_pfnmap=0")
+    results += [("kvm-off: " + n, s) for n, s in judge(console, finished)]
+    secs += ksecs
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
     steps = (LOAD + ACPI_PEER + "".join("run /bin/%s\n" % t for t in ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")

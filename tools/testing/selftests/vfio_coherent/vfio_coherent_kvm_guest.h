@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The nested guest's code (vfio_coherent_kvm_guest.S), copied to IPA 0. */
+#ifndef VFIO_COHERENT_KVM_GUEST_H
+#define VFIO_COHERENT_KVM_GUEST_H
+
+extern const char vc_guest_start[], vc_guest_end[];
+
+#endif
