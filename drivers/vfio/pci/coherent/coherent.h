@@ -29,8 +29,9 @@ struct vfio_coherent_bar {
  * @ap: the validated and claimed apertures
  * @bar: the virtual BAR state of each aperture, same index as @ap
  * @bar_lock: protects every @bar[].reg (config space reads and writes,
- *	reset) and every @bar[].kaddr (made on first read/write, dropped at
- *	close)
+ *	reset) and the setting of every @bar[].kaddr (made on first
+ *	read/write); read/write use kaddr after dropping it, which is safe
+ *	because only close drops the mapping and no read/write runs then
  *
  * @nr_apertures and @ap are written once, in probe before the VFIO device is
  * registered, and only read afterwards: they need no lock. Access to the

@@ -30,6 +30,9 @@
  *	memory
  * @cdev: the device, with @cdev->core.memory_lock held
  *
+ * The same test as vfio-pci-core's __vfio_pci_memory_enabled(), which is
+ * private to vfio-pci-core.
+ *
  * Return: true when COMMAND.MEMORY is set in the user's view of config space.
  */
 bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev)
