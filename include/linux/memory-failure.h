@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory failure handling for memory without struct page.
+ */
+#ifndef _LINUX_MEMORY_FAILURE_H
+#define _LINUX_MEMORY_FAILURE_H
+
+#include <linux/errno.h>
+#include <linux/interval_tree.h>
+#include <linux/types.h>
+
+struct address_space;
+struct vm_area_struct;
+
+/**
+ * struct pfn_address_space - memory without struct page that memory_failure()
+ *	can route to the processes mapping it
+ * @node: the inclusive PFN range [@node.start, @node.last]; set by the owner
+ *	before registering, not changed while registered
+ * @mapping: the address_space whose VMAs map the range (for a character
+ *	device, the inode mapping its mmap()s are made on)
+ * @pfn_to_vma_pgoff: required. Translate @pfn to the page offset it has in
+ *	@vma's file. Return 0 and set *@pgoff when @vma maps @pfn, a negative
+ *	errno otherwise. It must check both bounds of @vma: the mapping may be
+ *	of another part of the same file, or of part of the range only.
+ * @failure: optional. Called once per memory_failure() of a PFN in the range,
+ *	before any process is signalled, so that the owner can stop further use
+ *	of the page (record it, zap its mappings so that the next access faults
+ *	into the owner). Return 0 when the page is now isolated, -EHWPOISON when
+ *	it already was, another negative errno when it could not be isolated.
+ *	May sleep; must not register or unregister a range.
+ *
+ * Both callbacks run with the registry's mutex held: unregistering waits for
+ * them to return.
+ */
+struct pfn_address_space {
+	struct interval_tree_node node;
+	struct address_space *mapping;
+	int (*pfn_to_vma_pgoff)(struct vm_area_struct *vma, unsigned long pfn,
+				pgoff_t *pgoff);
+	int (*failure)(struct pfn_address_space *pfn_space, unsigned long pfn);
+};
+
+#ifdef CONFIG_MEMORY_FAILURE
+int register_pfn_address_space(struct pfn_address_space *pfn_space);
+void unregister_pfn_address_space(struct pfn_address_space *pfn_space);
+#else
+static inline int register_pfn_address_space(struct pfn_address_space *pfn_space)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void unregister_pfn_address_space(struct pfn_address_space *pfn_space)
+{
+}
+#endif /* CONFIG_MEMORY_FAILURE */
+
+#endif /* _LINUX_MEMORY_FAILURE_H */
