@@ -6,8 +6,10 @@
 #ifndef __VFIO_COHERENT_CORE_H
 #define __VFIO_COHERENT_CORE_H
 
+#include <linux/memory-failure.h>
 #include <linux/vfio_coherent.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/xarray.h>
 
 /**
  * struct vfio_coherent_bar - run-time state of one aperture's virtual BAR
@@ -18,6 +20,18 @@
 struct vfio_coherent_bar {
 	u64 reg;
 	void *kaddr;
+};
+
+/**
+ * struct vfio_coherent_mf - an aperture's registration for memory failure
+ * @space: what mm/memory-failure-pfn.c knows of it
+ * @cdev: the device
+ * @ap: the aperture
+ */
+struct vfio_coherent_mf {
+	struct pfn_address_space space;
+	struct vfio_coherent_device *cdev;
+	struct vfio_coherent_aperture *ap;
 };
 
 /**
@@ -32,6 +46,13 @@ struct vfio_coherent_bar {
  *	reset) and the setting of every @bar[].kaddr (made on first
  *	read/write); read/write use kaddr after dropping it, which is safe
  *	because only close drops the mapping and no read/write runs then
+ * @mf: the apertures' memory-failure registrations, same index as @ap;
+ *	registered from open to close
+ * @poisoned: the poisoned PFNs of every aperture, for the life of the
+ *	binding. The xarray's own lock protects it; new entries are added
+ *	with @core.memory_lock held for writing, so a fault or read/write
+ *	that checks it with the lock held for reading cannot miss one.
+ * @debugfs: the device's debugfs directory
  *
  * @nr_apertures and @ap are written once, in probe before the VFIO device is
  * registered, and only read afterwards: they need no lock. Access to the
@@ -48,6 +69,9 @@ struct vfio_coherent_device {
 	struct vfio_coherent_aperture ap[VFIO_COHERENT_MAX_APERTURES];
 	struct vfio_coherent_bar bar[VFIO_COHERENT_MAX_APERTURES];
 	struct mutex bar_lock;	/* protects bar[]: see above */
+	struct vfio_coherent_mf mf[VFIO_COHERENT_MAX_APERTURES];
+	struct xarray poisoned;
+	struct dentry *debugfs;
 };
 
 static inline struct vfio_coherent_device *
@@ -83,6 +107,23 @@ bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev);
 int vfio_coherent_mmap_aperture(struct vfio_coherent_device *cdev,
 				struct vfio_coherent_aperture *ap,
 				struct vm_area_struct *vma);
+struct vfio_coherent_aperture *
+vfio_coherent_vma_aperture(struct vm_area_struct *vma);
+
+/* poison.c */
+bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
+			    unsigned long pfn, unsigned long nr);
+int vfio_coherent_poison_record(struct vfio_coherent_device *cdev,
+				unsigned long pfn);
+int vfio_coherent_pfn_pgoff(const struct vfio_coherent_aperture *ap,
+			    pgoff_t vm_pgoff, unsigned long nr_pages,
+			    unsigned long pfn, pgoff_t *pgoff);
+int vfio_coherent_register_poison(struct vfio_coherent_device *cdev);
+void vfio_coherent_unregister_poison(struct vfio_coherent_device *cdev);
+void vfio_coherent_debugfs_add(struct vfio_coherent_device *cdev);
+void vfio_coherent_debugfs_del(struct vfio_coherent_device *cdev);
+void vfio_coherent_debugfs_init(void);
+void vfio_coherent_debugfs_exit(void);
 
 int vfio_coherent_discover(struct vfio_coherent_device *cdev,
 			   struct device *dev, unsigned long used_bars);

@@ -23,13 +23,19 @@
 
 static int vfio_coherent_init_dev(struct vfio_device *vdev)
 {
-	mutex_init(&to_vfio_coherent(vdev)->bar_lock);
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+
+	mutex_init(&cdev->bar_lock);
+	xa_init(&cdev->poisoned);
 	return vfio_pci_core_init_dev(vdev);
 }
 
 static void vfio_coherent_release_dev(struct vfio_device *vdev)
 {
-	mutex_destroy(&to_vfio_coherent(vdev)->bar_lock);
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+
+	xa_destroy(&cdev->poisoned);
+	mutex_destroy(&cdev->bar_lock);
 	vfio_pci_core_release_dev(vdev);
 }
 
@@ -42,6 +48,13 @@ static int vfio_coherent_open_device(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 
+	/* At open, not at mmap: a failure must find the mappings made later. */
+	ret = vfio_coherent_register_poison(cdev);
+	if (ret) {
+		vfio_pci_core_disable(&cdev->core);
+		return ret;
+	}
+
 	vfio_coherent_reset_bars(cdev);
 	vfio_pci_core_finish_enable(&cdev->core);
 	return 0;
@@ -49,8 +62,11 @@ static int vfio_coherent_open_device(struct vfio_device *vdev)
 
 static void vfio_coherent_close_device(struct vfio_device *vdev)
 {
+	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+
 	/* No mapping is left: each holds the file open. */
-	vfio_coherent_unmap_kernel(to_vfio_coherent(vdev));
+	vfio_coherent_unregister_poison(cdev);
+	vfio_coherent_unmap_kernel(cdev);
 	vfio_pci_core_close_device(vdev);
 }
 
@@ -177,6 +193,7 @@ int vfio_coherent_probe(struct pci_dev *pdev,
 	ret = vfio_pci_core_register_device(&cdev->core);
 	if (ret)
 		goto out_put;
+	vfio_coherent_debugfs_add(cdev);
 	return 0;
 
 out_put:
@@ -195,6 +212,8 @@ void vfio_coherent_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
 
+	vfio_coherent_debugfs_del(container_of(core, struct vfio_coherent_device,
+					       core));
 	vfio_pci_core_unregister_device(core);
 	vfio_put_device(&core->vdev);
 }
@@ -223,6 +242,19 @@ void *vfio_coherent_data(struct vfio_coherent_device *cdev)
 	return cdev->data;
 }
 EXPORT_SYMBOL_NS_GPL(vfio_coherent_data, VFIO_COHERENT);
+
+static int __init vfio_coherent_init(void)
+{
+	vfio_coherent_debugfs_init();
+	return 0;
+}
+module_init(vfio_coherent_init);
+
+static void __exit vfio_coherent_exit(void)
+{
+	vfio_coherent_debugfs_exit();
+}
+module_exit(vfio_coherent_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO PCI library for CPU-coherent device memory");

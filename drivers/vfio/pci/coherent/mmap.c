@@ -13,7 +13,8 @@
  * level), else a page. Cacheable apertures are mapped with the VMA's normal
  * cacheable attributes, write-combine ones with pgprot_writecombine() and
  * VM_ALLOW_ANY_UNCACHED, as vfio-pci does for BARs. A fault while memory
- * decoding is disabled gets SIGBUS.
+ * decoding is disabled gets SIGBUS; a fault on a poisoned page gets SIGBUS
+ * BUS_MCEERR_AR, and a block holding one is mapped page by page.
  */
 
 #include <linux/mm.h>
@@ -53,6 +54,8 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 	guard(rwsem_read)(&cdev->core.memory_lock);
 	if (!vfio_coherent_memory_enabled(cdev))
 		return VM_FAULT_SIGBUS;
+	if (vfio_coherent_poisoned(cdev, pfn, 1UL << order))
+		return order ? VM_FAULT_FALLBACK : VM_FAULT_HWPOISON;
 
 	switch (order) {
 	case 0:
@@ -87,6 +90,22 @@ static const struct vm_operations_struct vfio_coherent_vm_ops = {
 	.huge_fault = vfio_coherent_huge_fault,
 #endif
 };
+
+/**
+ * vfio_coherent_vma_aperture() - the aperture a VMA of the device maps
+ * @vma: a VMA of the VFIO device file, of any region
+ *
+ * Return: the aperture, or NULL when @vma maps something else (another
+ * region of the device, mapped by vfio-pci-core).
+ */
+struct vfio_coherent_aperture *
+vfio_coherent_vma_aperture(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops != &vfio_coherent_vm_ops)
+		return NULL;
+	return vfio_coherent_aperture_at_bar(vma->vm_private_data,
+					     vma->vm_pgoff >> PGOFF_INDEX_SHIFT);
+}
 
 /**
  * vfio_coherent_mmap_aperture() - set up a user mapping of an aperture

@@ -11,7 +11,8 @@
  * apertures, write-combine otherwise). Between S and the region size reads
  * return all-ones and writes are dropped, as for absent memory behind a BAR;
  * at or past the region size they fail with -EINVAL. Access fails with -EIO
- * while memory decoding is disabled in the COMMAND register.
+ * while memory decoding is disabled in the COMMAND register, and when it
+ * touches a poisoned page.
  */
 
 #include <linux/io.h>
@@ -163,12 +164,19 @@ void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev)
 	}
 }
 
-/* Copy one chunk between the aperture and @bounce, memory decoding on. */
+/*
+ * Copy one chunk between the aperture at @phys and @bounce: memory decoding
+ * on, no poisoned page in it.
+ */
 static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
-		    void *bounce, size_t len, bool iswrite)
+		    phys_addr_t phys, void *bounce, size_t len, bool iswrite)
 {
+	unsigned long pfn = PHYS_PFN(phys);
+
 	guard(rwsem_read)(&cdev->core.memory_lock);
 	if (!vfio_coherent_memory_enabled(cdev))
+		return -EIO;
+	if (vfio_coherent_poisoned(cdev, pfn, PHYS_PFN(phys + len - 1) - pfn + 1))
 		return -EIO;
 	if (iswrite)
 		memcpy(kaddr, bounce, len);
@@ -222,7 +230,9 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 				ret = -EFAULT;
 				goto out;
 			}
-			ret = rw_chunk(cdev, kaddr + offset + done, bounce, len, iswrite);
+			ret = rw_chunk(cdev, kaddr + offset + done,
+				       ap->base + offset + done, bounce, len,
+				       iswrite);
 			if (ret)
 				goto out;
 			if (!iswrite && copy_to_user(buf + done, bounce, len)) {
