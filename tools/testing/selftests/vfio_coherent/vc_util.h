@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,6 +256,67 @@ static inline int vc_region_info(struct vc_vfio *v, unsigned int index,
 	info->argsz = sizeof(*info);
 	info->index = index;
 	return ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, info) ? -errno : 0;
+}
+
+/* tracefs, mounted by vc_trace_event() if nobody has yet. */
+#define VC_TRACEFS		"/sys/kernel/tracing"
+
+/* Switch trace event @event ("system/name") on or off; 0 or -errno. */
+static inline int vc_trace_event(const char *event, int on)
+{
+	char path[PATH_MAX];
+
+	if (access(VC_TRACEFS "/events", F_OK) &&
+	    mount("tracefs", VC_TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
+		return -errno;
+	snprintf(path, sizeof(path), VC_TRACEFS "/events/%s/enable", event);
+	return vc_write(path, on ? "1" : "0");
+}
+
+/* Empty the trace buffer; 0 or -errno. */
+static inline int vc_trace_clear(void)
+{
+	int fd = open(VC_TRACEFS "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* The trace buffer as text (free() it), NULL on failure. */
+static inline char *vc_trace_read(void)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap), *more;
+	int fd = open(VC_TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (cap - len < 4096) {
+			more = realloc(buf, cap * 2);
+			if (!more)
+				goto fail;
+			buf = more;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0)
+			goto fail;
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = 0;
+	close(fd);
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
 }
 
 #endif
