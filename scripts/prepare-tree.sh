@@ -26,7 +26,12 @@ mkdir -p "$pristine"
 stamp=$( (cat "$repo"/patches/*.patch 2>/dev/null || true) | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 	# Restore every file an earlier patch set touched, then apply anew.
+	# Keep the patched files to give back their timestamps below where
+	# the result is the same: make then rebuilds only what changed.
+	before=$(mktemp -d)
 	(cd "$pristine" && find . -type f) | while read -r f; do
+		mkdir -p "$(dirname "$before/$f")"
+		cp -p "$ksrc/$f" "$before/$f"
 		cp -p "$pristine/$f" "$ksrc/$f"
 	done
 	for p in "$repo"/patches/*.patch; do
@@ -44,6 +49,12 @@ if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 			exit 1
 		}
 	done
+	(cd "$before" && find . -type f) | while read -r f; do
+		if cmp -s "$before/$f" "$ksrc/$f"; then
+			touch -r "$before/$f" "$ksrc/$f"
+		fi
+	done
+	rm -rf "$before"
 	echo "$stamp" > "$ksrc/.vc-patches"
 fi
 
