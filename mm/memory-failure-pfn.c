@@ -102,7 +102,14 @@ static struct pfn_address_space *pfn_address_space_lookup(unsigned long pfn)
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)
-/* For tests: look @pfn up the way memory_failure() does. */
+/**
+ * pfn_address_space_find() - look a PFN up as memory_failure() does
+ * @pfn: the PFN
+ *
+ * For KUnit tests only: the result may be unregistered once this returns.
+ *
+ * Return: the registered &struct pfn_address_space holding @pfn, or NULL.
+ */
 struct pfn_address_space *pfn_address_space_find(unsigned long pfn)
 {
 	guard(mutex)(&pfn_space_lock);

@@ -132,4 +132,5 @@ static struct kunit_suite poison_test_suite = {
 	.name = "vfio_coherent_poison",
 	.test_cases = poison_test_cases,
 };
+
 kunit_test_suite(poison_test_suite);
