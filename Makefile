@@ -12,7 +12,8 @@ export VC_BUILD := $(BUILD)
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
 SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
-		   vfio_coherent_kvm_test vfio_coherent_nvgrace_test
+		   vfio_coherent_kvm_test vfio_coherent_nvgrace_test \
+		   vfio_coherent_poison_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
@@ -64,11 +65,14 @@ distclean:
 	rm -rf $(BUILD)
 
 # Kernel style: checkpatch --strict on every C file and header we wrote,
-# then our directory rebuilt with W=1 and sparse (C=2 checks every file).
+# then our code rebuilt with W=1 and sparse (C=2 checks every file).
+LINT_TARGETS = drivers/vfio/pci/coherent/ mm/memory-failure-pfn.o \
+	       mm/memory-failure-pfn-test.o arch/arm64/kvm/pfnmap.o \
+	       arch/arm64/kvm/pfnmap_test.o
 LINT_FILES = $(shell cd $(REPO) && git ls-files '*.c' '*.h')
 lint: kernel
 	@cd $(REPO) && perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--ignore FILE_PATH_CHANGES -f $(LINT_FILES)
-	@rm -rf $(KSRC)/out-lint/drivers/vfio/pci/coherent
+	@cd $(KSRC)/out-lint && rm -rf $(LINT_TARGETS)
 	@VC_KOUT=out-lint $(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) W=1 C=2 \
-		drivers/vfio/pci/coherent/
+		$(LINT_TARGETS)

@@ -63,11 +63,12 @@ MODULES = {
     MODULE_DIR + "/backends/tests/vfio-coherent-nvgrace-test.ko":
         "vfio-coherent-nvgrace-test.ko",
     "arch/arm64/kvm/pfnmap_test.ko": "kvm-pfnmap-test.ko",
+    "mm/memory-failure-pfn-test.ko": "memory-failure-pfn-test.ko",
     # The in-tree peer, for side-by-side runs.
     "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test",
-             "vfio_coherent_kvm_test"]
+             "vfio_coherent_kvm_test", "vfio_coherent_poison_test"]
 # Run again with the unpatched stage-2 decision restored at boot.
 KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test"]
 ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
@@ -81,6 +82,8 @@ KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
 insmod /lib/modules/vfio-coherent-of-test.ko
 insmod /lib/modules/vfio-coherent-nvgrace-test.ko
 insmod /lib/modules/kvm-pfnmap-test.ko
+insmod /lib/modules/memory-failure-pfn-test.ko
+rmmod memory_failure_pfn_test
 rmmod pfnmap_test
 rmmod vfio_coherent_nvgrace_test
 rmmod vfio_coherent_of_test
@@ -350,8 +353,13 @@ def our_sources():
     return sorted(out)
 
 
+# What the W=1 + sparse build compiles: our directory and our files elsewhere.
+LINT_TARGETS = [MODULE_DIR + "/", "mm/memory-failure-pfn.o", "mm/memory-failure-pfn-test.o",
+                "arch/arm64/kvm/pfnmap.o", "arch/arm64/kvm/pfnmap_test.o"]
+
+
 def kernel_style():
-    """checkpatch --strict, then W=1 + sparse on our directory."""
+    """checkpatch --strict, then W=1 + sparse on our directory and files."""
     results = []
     # TRACE_EVENT() headers are a macro language checkpatch misreads (every
     # kernel trace header gets the same CHECKs): they are left out.
@@ -365,16 +373,17 @@ def kernel_style():
                     "FAIL" if bad else "PASS"))
     # Recompile our objects every time so W=1 warnings are printed again
     # (ccache replays them); C=2 reruns sparse on its own.
-    subprocess.run(["rm", "-rf", os.path.join(KSRC, "out-lint", MODULE_DIR)])
+    subprocess.run(["rm", "-rf"] + [os.path.join(KSRC, "out-lint", t) for t in LINT_TARGETS])
     results += kernel_doc()
     env = dict(os.environ, VC_KOUT="out-lint")
     p = subprocess.run([os.path.join(REPO, "scripts/build-kernel.sh"), REPO, BUILD,
-                        "W=1", "C=2", MODULE_DIR + "/"], capture_output=True, text=True,
+                        "W=1", "C=2"] + LINT_TARGETS, capture_output=True, text=True,
                        env=env)
+    ours = ("coherent", "memory-failure-pfn", "pfnmap")
     bad = [l for l in (p.stdout + p.stderr).splitlines()
-           if re.search(r"(warning|error):", l) and "coherent" in l]
+           if re.search(r"(warning|error):", l) and any(o in l for o in ours)]
     sys.stdout.write("".join(l + "\n" for l in bad))
-    results.append(("host: W=1 and sparse clean on " + MODULE_DIR,
+    results.append(("host: W=1 and sparse clean on our kernel code",
                     "FAIL" if bad or p.returncode else "PASS"))
     return results
 

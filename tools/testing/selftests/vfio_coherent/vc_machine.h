@@ -40,6 +40,7 @@
 #define VC_ACPI_UNDESCRIBED	"0000:00:03.0"
 #define VC_NVGRACE_DRIVER	"vfio_coherent_nvgrace"
 #define VC_NVGRACE_PEER		"nvgrace_gpu_vfio_pci"
+#define VC_GPU_BASE		0x100000000ULL	/* usemem first, then resmem */
 #define VC_GPU_USEMEM_SIZE	0xc0000000ULL
 #define VC_GPU_USEMEM_BAR_SIZE	0x100000000ULL
 #define VC_GPU_RESMEM_SIZE	0x40000000ULL

@@ -7,10 +7,11 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <linux/pci_regs.h>
 
 #include "../kselftest_harness.h"
-#include "vc_util.h"
+#include "vc_poison.h"
 
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
 #define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
@@ -201,6 +202,47 @@ TEST_F(gpu, undescribed_gpu)
 	EXPECT_EQ(0, info.size);
 	vc_vfio_close(&v);
 	vc_unbind(VC_ACPI_UNDESCRIBED);
+}
+
+/*
+ * Differential for memory failure: the same injection (hard_offline_page)
+ * of a usemem page this early-kill process maps. vfio-coherent registers
+ * the memory at open: BUS_MCEERR_AO at once, and a later touch faults. The
+ * in-tree 6.12 driver does not: memory_failure() finds no owner, the write
+ * fails with ENXIO and the process never hears of it.
+ */
+TEST_F(gpu, memory_failure_reaches_the_mapping_process)
+{
+	unsigned long off = (1UL << 30) + 3 * 4096;
+	char *map;
+	int ret;
+
+	map = mmap(NULL, VC_GPU_USEMEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->v.device, REGION_OFF(USEMEM_BAR));
+	ASSERT_NE(MAP_FAILED, map);
+	vc_peek(map + off);
+	vc_bus_catch();
+	ASSERT_EQ(0, prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0));
+	ret = vc_hard_offline(VC_GPU_BASE + off);
+	prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 0, 0, 0);
+
+	if (variant->ours) {
+		EXPECT_EQ(0, ret);
+		ASSERT_EQ(1, vc_bus.count);
+		EXPECT_EQ(BUS_MCEERR_AO, vc_bus.code);
+		EXPECT_EQ(map + off, vc_bus.addr);
+		EXPECT_EQ(1, vc_bus_touch(map + off, 0));
+	} else {
+		EXPECT_EQ(-ENXIO, ret);
+		EXPECT_EQ(0, vc_bus.count);
+		EXPECT_EQ(0, vc_bus_touch(map + off, 0));
+	}
+	signal(SIGBUS, SIG_DFL);
+	munmap(map, VC_GPU_USEMEM_SIZE);
+	/* Poison lasts as long as the binding: leave a fresh one. */
+	vc_vfio_close(&self->v);
+	EXPECT_EQ(0, vc_unbind(VC_ACPI_GPU));
+	EXPECT_EQ(0, vc_bind(VC_ACPI_GPU, variant->driver));
 }
 
 TEST_HARNESS_MAIN

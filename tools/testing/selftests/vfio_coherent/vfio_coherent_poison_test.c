@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memory failure of aperture pages, through the real VFIO API: who gets
+ * SIGBUS (action required to the consuming task, action optional to
+ * early-kill processes, nothing to processes not mapping the page, a late
+ * SIGBUS on touch for the others) with which si_addr and si_addr_lsb; what
+ * read/write and faults do with a poisoned page; that the rest of the
+ * aperture keeps working and keeps its huge mappings; that the record
+ * outlives close. Failures are injected with the core's debugfs injector
+ * and with the kernel's hard_offline_page. Each test starts from a fresh
+ * binding: a binding's poisoned pages never heal.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "vc_poison.h"
+
+#define REGION_OFF(bar)	((off_t)(bar) << 40)
+#define PMD_SIZE	(2UL << 20)
+#define PAGE		4096UL
+#define LSB		12
+/* Pages used by the tests: well inside usemem, in different 2 MiB blocks. */
+#define P_AR		((64UL << 20) + 5 * PAGE)
+#define P_AO		((96UL << 20) + 7 * PAGE)
+#define P_LATE		((128UL << 20) + 9 * PAGE)
+
+FIXTURE(poison) {
+	struct vc_vfio v;
+};
+
+FIXTURE_SETUP(poison)
+{
+	/* A new binding has no poisoned page. */
+	ASSERT_EQ(0, vc_unbind(VC_DEV_GOOD));
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+	ASSERT_EQ(0, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, P_AR));
+	vc_bus_catch();
+}
+
+FIXTURE_TEARDOWN(poison)
+{
+	vc_vfio_close(&self->v);
+	signal(SIGBUS, SIG_DFL);
+	vc_write(VC_EARLY_KILL, "0");
+	/* Leave a clean binding for whatever runs next. */
+	vc_unbind(VC_DEV_GOOD);
+	vc_bind(VC_DEV_GOOD, VC_DRIVER);
+}
+
+static char *map_usemem(int device, unsigned long off, size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, device,
+		       REGION_OFF(VC_USEMEM_BAR) + off);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* What a child saw, sent back to the parent. */
+struct child_report {
+	struct vc_bus bus;
+	char *map;
+};
+
+enum inject_how { BY_HARD_OFFLINE, BY_DEBUGFS };
+
+/*
+ * Run a child that maps [@map_off, +@map_len) of usemem, touches it, and
+ * with @early asks for early kill; inject an action-optional failure of
+ * @page while it waits; return what SIGBUS it got. The child handles any
+ * signal before it reads "go", so no timing is involved.
+ */
+static struct child_report run_child(struct __test_metadata *_metadata,
+				     int device, unsigned long map_off,
+				     size_t map_len, int early,
+				     enum inject_how how, unsigned long page)
+{
+	struct child_report r = {};
+	int ready[2], go[2], report[2];
+	char c = 0;
+	pid_t pid;
+	int status;
+
+	if (pipe(ready) || pipe(go) || pipe(report))
+		return r;
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		close(report[0]);
+		vc_bus_catch();
+		if (early)
+			prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0);
+		r.map = map_usemem(device, map_off, map_len);
+		if (r.map)
+			vc_peek(r.map);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		r.bus = vc_bus;
+		_exit(write(report[1], &r, sizeof(r)) != sizeof(r));
+	}
+	/* Only the child writes these: a child that dies gives EOF. */
+	close(ready[1]);
+	close(report[1]);
+	close(go[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	if (how == BY_HARD_OFFLINE) {
+		EXPECT_EQ(0, vc_hard_offline(VC_USEMEM_BASE + page));
+	} else {
+		EXPECT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, page, 0));
+	}
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(sizeof(r), read(report[0], &r, sizeof(r)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	ASSERT_NE(NULL, r.map);
+	close(ready[0]);
+	close(go[1]);
+	close(report[0]);
+	return r;
+}
+
+/* The task that consumed the error gets BUS_MCEERR_AR for the page. */
+TEST_F(poison, action_required_to_current_task)
+{
+	char *map = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
+
+	ASSERT_NE(NULL, map);
+	vc_peek(map + P_AR);
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AR, 1));
+	ASSERT_EQ(1, vc_bus.count);
+	EXPECT_EQ(BUS_MCEERR_AR, vc_bus.code);
+	EXPECT_EQ(map + P_AR, vc_bus.addr);
+	EXPECT_EQ(LSB, vc_bus.lsb);
+	EXPECT_EQ(1, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, P_AR));
+	munmap(map, VC_USEMEM_SIZE);
+}
+
+/* Early kill asked with prctl(): BUS_MCEERR_AO at once, to that process. */
+TEST_F(poison, early_kill_prctl_gets_action_optional)
+{
+	struct child_report r;
+
+	r = run_child(_metadata, self->v.device, 0, VC_USEMEM_SIZE, 1,
+		      BY_HARD_OFFLINE, P_AO);
+	ASSERT_EQ(1, r.bus.count);
+	EXPECT_EQ(BUS_MCEERR_AO, r.bus.code);
+	EXPECT_EQ(r.map + P_AO, r.bus.addr);
+	EXPECT_EQ(LSB, r.bus.lsb);
+	/* The injecting parent does not map it: nothing for it. */
+	EXPECT_EQ(0, vc_bus.count);
+}
+
+/* Early kill from vm.memory_failure_early_kill, no prctl(). */
+TEST_F(poison, early_kill_sysctl_gets_action_optional)
+{
+	struct child_report r;
+
+	ASSERT_EQ(0, vc_write(VC_EARLY_KILL, "1"));
+	r = run_child(_metadata, self->v.device, 0, VC_USEMEM_SIZE, 0,
+		      BY_DEBUGFS, P_AO);
+	ASSERT_EQ(1, r.bus.count);
+	EXPECT_EQ(BUS_MCEERR_AO, r.bus.code);
+	EXPECT_EQ(r.map + P_AO, r.bus.addr);
+}
+
+/* Late kill (the default): nothing at injection, SIGBUS on touch. */
+TEST_F(poison, late_kill_on_touch)
+{
+	char *map = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
+	struct child_report r;
+
+	ASSERT_NE(NULL, map);
+	vc_poke(map + P_LATE, 1);
+	/* A late-kill child mapping it is not signalled either. */
+	r = run_child(_metadata, self->v.device, 0, VC_USEMEM_SIZE, 0,
+		      BY_HARD_OFFLINE, P_LATE);
+	EXPECT_EQ(0, r.bus.count);
+	EXPECT_EQ(0, vc_bus.count);
+
+	/* The exact address touched, not the page. */
+	EXPECT_EQ(1, vc_bus_touch(map + P_LATE + 0x123, 0));
+	EXPECT_EQ(BUS_MCEERR_AR, vc_bus.code);
+	EXPECT_EQ(map + P_LATE + 0x123, vc_bus.addr);
+	EXPECT_EQ(LSB, vc_bus.lsb);
+	EXPECT_EQ(1, vc_bus_touch(map + P_LATE, 1));
+	EXPECT_EQ(2, vc_bus.count);
+	munmap(map, VC_USEMEM_SIZE);
+}
+
+/*
+ * Mappings of other parts of the region are not told, whatever they asked
+ * for; a mapping starting elsewhere in the region gets its own address.
+ */
+TEST_F(poison, mapping_elsewhere_gets_nothing)
+{
+	unsigned long block = P_AO & ~(PMD_SIZE - 1);
+	struct child_report r;
+
+	/* The 2 MiB right before the page's block, early kill: nothing. */
+	r = run_child(_metadata, self->v.device, block - PMD_SIZE, PMD_SIZE, 1,
+		      BY_DEBUGFS, P_AO);
+	EXPECT_EQ(0, r.bus.count);
+	/* Control: the page's own block, mapped alone, early kill: told. */
+	r = run_child(_metadata, self->v.device, block, PMD_SIZE, 1,
+		      BY_DEBUGFS, P_AO + PAGE);
+	ASSERT_EQ(1, r.bus.count);
+	EXPECT_EQ(BUS_MCEERR_AO, r.bus.code);
+	EXPECT_EQ(r.map + (P_AO + PAGE - block), r.bus.addr);
+	/* Not mapping it, even for an action-required report: nothing. */
+	EXPECT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AR, 1));
+	EXPECT_EQ(0, vc_bus.count);
+}
+
+/* read/write touching a poisoned page fail with EIO, the rest works. */
+TEST_F(poison, read_write_eio)
+{
+	off_t base = REGION_OFF(VC_USEMEM_BAR);
+	char buf[2 * PAGE], pattern[PAGE];
+
+	memset(pattern, 0xa5, sizeof(pattern));
+	ASSERT_EQ(PAGE, pwrite(self->v.device, pattern, PAGE, base + P_AO + PAGE));
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO, 0));
+
+	errno = 0;
+	EXPECT_EQ(-1, pread(self->v.device, buf, PAGE, base + P_AO));
+	EXPECT_EQ(EIO, errno);
+	errno = 0;
+	EXPECT_EQ(-1, pread(self->v.device, buf, 1, base + P_AO + PAGE - 1));
+	EXPECT_EQ(EIO, errno);
+	/* A read from the page before, running into it. */
+	errno = 0;
+	EXPECT_EQ(-1, pread(self->v.device, buf, 2 * PAGE, base + P_AO - PAGE));
+	EXPECT_EQ(EIO, errno);
+	errno = 0;
+	EXPECT_EQ(-1, pwrite(self->v.device, pattern, 8, base + P_AO + 8));
+	EXPECT_EQ(EIO, errno);
+
+	/* Both neighbours work, and the next one kept its data. */
+	EXPECT_EQ(PAGE, pread(self->v.device, buf, PAGE, base + P_AO + PAGE));
+	EXPECT_EQ(0, memcmp(buf, pattern, PAGE));
+	EXPECT_EQ(PAGE, pwrite(self->v.device, pattern, PAGE, base + P_AO - PAGE));
+	EXPECT_EQ(PAGE, pread(self->v.device, buf, PAGE, base + P_AO - PAGE));
+	EXPECT_EQ(0, memcmp(buf, pattern, PAGE));
+}
+
+/*
+ * The block holding the page is mapped page by page, every other page of
+ * it works; the other blocks keep one fault per 2 MiB.
+ */
+TEST_F(poison, healthy_pages_keep_working_and_huge)
+{
+	unsigned long block = P_LATE & ~(PMD_SIZE - 1), off;
+	char *map = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
+	long before, in_block, elsewhere;
+	int bad = 0;
+
+	ASSERT_NE(NULL, map);
+	/* Mapped huge before the failure. */
+	vc_poke(map + block, 1);
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_LATE, 0));
+
+	/* Reads: 6.12 maps a PFNMAP page clean, a write faults again. */
+	before = vc_minflt();
+	for (off = block; off < block + PMD_SIZE; off += PAGE)
+		if (off != (P_LATE & ~(PAGE - 1)))
+			vc_peek(map + off);
+	in_block = vc_minflt() - before;
+	for (off = block; off < block + PMD_SIZE; off += PAGE) {
+		if (off == (P_LATE & ~(PAGE - 1)))
+			continue;
+		vc_poke(map + off, (off >> 12) & 0xff);
+		bad += vc_peek(map + off) != ((off >> 12) & 0xff);
+	}
+	EXPECT_EQ(0, bad);
+
+	before = vc_minflt();
+	for (off = block + 4 * PMD_SIZE; off < block + 5 * PMD_SIZE; off += PAGE)
+		vc_peek(map + off);
+	elsewhere = vc_minflt() - before;
+
+	ksft_print_msg("faults: %ld for 511 pages next to poison, %ld for a 2 MiB block\n",
+		       in_block, elsewhere);
+	EXPECT_EQ(PMD_SIZE / PAGE - 1, in_block);
+	EXPECT_EQ(1, elsewhere);
+	EXPECT_EQ(0, vc_bus.count);
+	EXPECT_EQ(1, vc_bus_touch(map + P_LATE, 0));
+	munmap(map, VC_USEMEM_SIZE);
+}
+
+/* Two mappings of the BAR: both lose the page, both keep the rest. */
+TEST_F(poison, mapped_twice)
+{
+	unsigned long second = 64UL << 20;
+	char *m1 = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
+	char *m2 = map_usemem(self->v.device, second, 128UL << 20);
+
+	ASSERT_NE(NULL, m1);
+	ASSERT_NE(NULL, m2);
+	vc_poke(m1 + P_LATE, 1);
+	vc_poke(m2 + P_LATE - second, 1);
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_LATE, 0));
+
+	EXPECT_EQ(1, vc_bus_touch(m1 + P_LATE, 0));
+	EXPECT_EQ(m1 + P_LATE, vc_bus.addr);
+	EXPECT_EQ(1, vc_bus_touch(m2 + P_LATE - second, 0));
+	EXPECT_EQ(m2 + P_LATE - second, vc_bus.addr);
+	EXPECT_EQ(BUS_MCEERR_AR, vc_bus.code);
+
+	/* The next page: one memory seen through both. */
+	vc_poke(m1 + P_LATE + PAGE, 0x3c);
+	EXPECT_EQ(0x3c, vc_peek(m2 + P_LATE + PAGE - second));
+	EXPECT_EQ(2, vc_bus.count);
+	munmap(m1, VC_USEMEM_SIZE);
+	munmap(m2, 128UL << 20);
+}
+
+/* Close and open again: the page is still poisoned, and listed. */
+TEST_F(poison, survives_close_and_open)
+{
+	char *map, buf[8];
+
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO, 0));
+	vc_vfio_close(&self->v);
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+
+	EXPECT_EQ(1, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO));
+	map = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
+	ASSERT_NE(NULL, map);
+	EXPECT_EQ(1, vc_bus_touch(map + P_AO, 0));
+	EXPECT_EQ(0, vc_bus_touch(map + P_AO + PAGE, 0));
+	errno = 0;
+	EXPECT_EQ(-1, pread(self->v.device, buf, sizeof(buf),
+			    REGION_OFF(VC_USEMEM_BAR) + P_AO));
+	EXPECT_EQ(EIO, errno);
+	/* Injecting it again: already poisoned. */
+	EXPECT_EQ(-EHWPOISON, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO, 0));
+	munmap(map, VC_USEMEM_SIZE);
+}
+
+/*
+ * Differential: while the device is closed its memory is registered
+ * nowhere, and memory_failure() does what it always did with a PFN without
+ * struct page: "memory outside kernel control", nothing recorded.
+ */
+TEST_F(poison, unregistered_memory_is_ignored)
+{
+	int kmsg = vc_kmsg_open();
+
+	vc_vfio_close(&self->v);
+	EXPECT_EQ(-ENXIO, vc_hard_offline(VC_USEMEM_BASE + P_AO));
+	EXPECT_TRUE(vc_kmsg_has(kmsg, "memory outside kernel control"));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+	EXPECT_EQ(0, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO));
+
+	/* Open: the same injection reaches the device. */
+	EXPECT_EQ(0, vc_hard_offline(VC_USEMEM_BASE + P_AO));
+	EXPECT_EQ(1, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO));
+	EXPECT_TRUE(vc_kmsg_has(kmsg, "recovery action for non struct page pfn: Recovered"));
+	close(kmsg);
+}
+
+/* The write-combine aperture is registered too. */
+TEST_F(poison, write_combine_aperture)
+{
+	char *map = mmap(NULL, VC_RESMEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->v.device, REGION_OFF(VC_RESMEM_BAR));
+
+	ASSERT_NE(MAP_FAILED, map);
+	vc_peek(map + 3 * PAGE);
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_RESMEM_BAR, 3 * PAGE, 1));
+	ASSERT_EQ(1, vc_bus.count);
+	EXPECT_EQ(BUS_MCEERR_AR, vc_bus.code);
+	EXPECT_EQ(map + 3 * PAGE, vc_bus.addr);
+	EXPECT_EQ(1, vc_bus_touch(map + 3 * PAGE, 0));
+	EXPECT_EQ(0, vc_bus_touch(map + 4 * PAGE, 0));
+	munmap(map, VC_RESMEM_SIZE);
+}
+
+/* Bad injector input is refused with a precise errno. */
+TEST_F(poison, injector_refuses_bad_input)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio-coherent/%s/inject",
+		 VC_DEV_GOOD);
+	EXPECT_EQ(-EINVAL, vc_write(path, "0 0x0"));
+	EXPECT_EQ(-EINVAL, vc_write(path, "9 0x0"));
+	EXPECT_EQ(-EINVAL, vc_write(path, "4"));
+	EXPECT_EQ(-EINVAL, vc_write(path, "4 0x1000 now"));
+	EXPECT_EQ(-ERANGE, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, VC_USEMEM_SIZE, 0));
+	EXPECT_EQ(-ERANGE, vc_inject(VC_DEV_GOOD, VC_RESMEM_BAR, VC_RESMEM_SIZE, 0));
+	EXPECT_EQ(0, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, 0));
+}
+
+TEST_HARNESS_MAIN
