@@ -26,7 +26,7 @@
 #include <linux/kvm.h>
 
 #include "../kselftest_harness.h"
-#include "vc_util.h"
+#include "vc_poison.h"
 #include "vfio_coherent_kvm_guest.h"
 
 #ifndef KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED
@@ -624,6 +624,66 @@ TEST_F_TIMEOUT(kvm, device_bar_faults, 240)
 	close(fd);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
 	vc_write(path, "0");
+}
+
+/*
+ * A guest store to a page of usemem that failed after the guest used it:
+ * KVM_RUN stops with EINTR and the VMM gets SIGBUS BUS_MCEERR_AR for the
+ * host address of the page (before the mm/gup and KVM changes, KVM_RUN
+ * failed with EFAULT and the VMM could not tell). The healthy page next to
+ * it still works, mapped at stage 2 as a page, not as the block holding
+ * the poisoned one.
+ */
+TEST_F_TIMEOUT(kvm, poisoned_page_sigbus_to_vmm, 240)
+{
+	const unsigned long page = (64UL << 20) + 5 * SZ_4K;
+	struct vc_vfio v;
+	struct s2_seen s;
+	struct guest g;
+	__u64 data = 0;
+	char *ap;
+
+	/* A fresh binding: poisoned pages last as long as it. */
+	ASSERT_EQ(0, vc_unbind(VC_DEV_GOOD));
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &v));
+	ap = map_usemem(v.device);
+	ASSERT_NE(MAP_FAILED, ap);
+	guest_create(_metadata, &g, ap, AP_SIZE);
+
+	guest_run(_metadata, &g, vc_guest_touch, AP_IPA + page, SZ_4K);
+	ASSERT_EQ(REP_TOUCHED, guest_last(&g, &data));
+
+	/* Reported by firmware: this late-kill VMM is not told yet. */
+	vc_bus_catch();
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, page, 0));
+	EXPECT_EQ(0, vc_bus.count);
+
+	guest_run(_metadata, &g, vc_guest_touch, AP_IPA + page, SZ_4K);
+	EXPECT_EQ(-1, guest_last(&g, &data));
+	EXPECT_EQ(EINTR, g.ex[g.nex - 1].run_errno);
+	ASSERT_EQ(1, vc_bus.count);
+	EXPECT_EQ(BUS_MCEERR_AR, vc_bus.code);
+	EXPECT_EQ(ap + page, vc_bus.addr);
+	EXPECT_EQ(12, vc_bus.lsb);
+	ksft_print_msg("poisoned page: KVM_RUN %s, SIGBUS code %d at hva+%#lx lsb %d\n",
+		       strerror(g.ex[g.nex - 1].run_errno), vc_bus.code,
+		       (unsigned long)((char *)vc_bus.addr - ap), vc_bus.lsb);
+
+	s2_trace_start(_metadata);
+	guest_run(_metadata, &g, vc_guest_touch, AP_IPA + page + SZ_4K, SZ_4K);
+	s2_trace_stop(_metadata, &s, AP_IPA, AP_IPA + AP_SIZE);
+	EXPECT_EQ(REP_TOUCHED, guest_last(&g, &data));
+	EXPECT_EQ(1, vc_bus.count);
+	EXPECT_EQ(1, s.events);
+	EXPECT_EQ(SZ_4K, s.max_size);
+
+	signal(SIGBUS, SIG_DFL);
+	guest_destroy(&g);
+	munmap(ap, AP_SIZE);
+	vc_vfio_close(&v);
+	vc_unbind(VC_DEV_GOOD);
+	vc_bind(VC_DEV_GOOD, VC_DRIVER);
 }
 
 TEST_HARNESS_MAIN
