@@ -83,7 +83,7 @@ static struct child_report run_child(struct __test_metadata *_metadata,
 	int ready[2], go[2], report[2];
 	char c = 0;
 	pid_t pid;
-	int status;
+	int status, ret;
 
 	if (pipe(ready) || pipe(go) || pipe(report))
 		return r;
@@ -108,11 +108,9 @@ static struct child_report run_child(struct __test_metadata *_metadata,
 	close(report[1]);
 	close(go[0]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	if (how == BY_HARD_OFFLINE) {
-		EXPECT_EQ(0, vc_hard_offline(VC_USEMEM_BASE + page));
-	} else {
-		EXPECT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, page, 0));
-	}
+	ret = how == BY_HARD_OFFLINE ? vc_hard_offline(VC_USEMEM_BASE + page) :
+	      vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, page, 0);
+	EXPECT_EQ(0, ret);
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	ASSERT_EQ(sizeof(r), read(report[0], &r, sizeof(r)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
