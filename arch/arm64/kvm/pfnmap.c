@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KVM/arm64: stage-2 memory type of PFNMAP memory outside the linear map.
- *
+ */
+
+/**
  * DOC: cacheable PFNMAP
  *
  * Memory with no struct page and no linear-map alias (device memory that is

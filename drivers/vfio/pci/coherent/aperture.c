@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-coherent: aperture discovery, validation and claiming.
- *
+ */
+
+/**
  * DOC: aperture validation
  *
  * A backend describes each aperture; the core trusts none of it. Before a

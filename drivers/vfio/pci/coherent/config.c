@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-coherent: the virtual BARs in config space.
- *
+ */
+
+/**
  * DOC: virtual BAR registers
  *
  * Each aperture appears as a 64-bit prefetchable memory BAR in the two BAR

@@ -2,7 +2,9 @@
 /*
  * vfio-coherent: VFIO PCI variant driver library for CPU-coherent device
  * memory described by firmware.
- *
+ */
+
+/**
  * DOC: overview
  *
  * A backend is a PCI driver that matches its devices (by ID, or any device

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-coherent: mapping an aperture into user space.
- *
+ */
+
+/**
  * DOC: mmap
  *
  * A mapping of an aperture region must be shared and lie within the real

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-coherent: memory failure of aperture pages.
- *
+ */
+
+/**
  * DOC: poison
  *
  * Aperture memory has no struct page, so memory_failure() cannot find who

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-coherent: region info and read/write of the apertures.
- *
+ */
+
+/**
  * DOC: region semantics
  *
  * An aperture of S bytes is a VFIO region of roundup_pow_of_two(S) bytes,
