@@ -395,4 +395,27 @@ TEST_F(poison, injector_refuses_bad_input)
 	EXPECT_EQ(0, vc_poison_listed(VC_DEV_GOOD, VC_USEMEM_BAR, 0));
 }
 
+/* The ras:memory_failure_event trace event names the new type. */
+TEST_F(poison, trace_event_names_the_type)
+{
+	unsigned long pfn = (VC_USEMEM_BASE + P_AO) >> 12;
+	char want[128], again[128], *trace;
+
+	ASSERT_EQ(0, vc_trace_event("ras/memory_failure_event", 1));
+	ASSERT_EQ(0, vc_trace_clear());
+	ASSERT_EQ(0, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO, 0));
+	EXPECT_EQ(-EHWPOISON, vc_inject(VC_DEV_GOOD, VC_USEMEM_BAR, P_AO, 0));
+	trace = vc_trace_read();
+	vc_trace_event("ras/memory_failure_event", 0);
+	ASSERT_NE(NULL, trace);
+
+	snprintf(want, sizeof(want),
+		 "pfn %#lx: recovery action for non struct page pfn: Recovered", pfn);
+	snprintf(again, sizeof(again),
+		 "pfn %#lx: recovery action for already poisoned page: Failed", pfn);
+	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in:\n%s", want, trace);
+	EXPECT_NE(NULL, strstr(trace, again)) TH_LOG("no '%s' in:\n%s", again, trace);
+	free(trace);
+}
+
 TEST_HARNESS_MAIN
