@@ -9,7 +9,7 @@
                                      your own static binaries/files in /extra,
                                      your own steps (see init.c) or commands
 
-The machine: QEMU "virt" (virtualization=on, SMMUv3, GICv3), -cpu max, -smp 2,
+The machine: QEMU "virt" (virtualization=on, MTE, SMMUv3, GICv3), -cpu max, -smp 2,
 -m 8G with the kernel told mem=3G, four pci-testdev functions, and a
 devicetree made from QEMU's own (dumpdtb) plus our nodes. Paths come from the
 environment the Makefile sets (VC_BUILD, VC_KSRC, ...).
@@ -32,7 +32,7 @@ KOUT = os.path.join(KSRC, "out")
 GUEST = os.path.join(BUILD, "guest")
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
-MACHINE = ["-machine", "virt,virtualization=on,iommu=smmuv3,gic-version=3",
+MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3",
            "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "8G",
            "-nodefaults", "-display", "none", "-no-reboot"]
 # The described function sits alone behind a root port, so that it has a

@@ -120,12 +120,14 @@ static void *map_usemem(int device)
 
 /*
  * A VM with one vCPU: the guest code and its page tables in memslot 0 at
- * IPA 0, and @size bytes at @hva as memslot 1 at AP_IPA.
+ * IPA 0, and @size bytes at @hva as memslot 1 at AP_IPA. With @mte, the VM
+ * has MTE (KVM_CAP_ARM_MTE), which the machine must offer.
  */
-static void guest_create(struct __test_metadata *_metadata, struct guest *g,
-			 void *hva, size_t size)
+static void guest_create_mte(struct __test_metadata *_metadata, struct guest *g,
+			     void *hva, size_t size, int mte)
 {
 	struct kvm_userspace_memory_region slot = {};
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
 	struct kvm_vcpu_init init;
 	__u64 *pt;
 
@@ -134,6 +136,11 @@ static void guest_create(struct __test_metadata *_metadata, struct guest *g,
 	ASSERT_LE(0, g->kvm) TH_LOG("no /dev/kvm: %s", strerror(errno));
 	g->vm = ioctl(g->kvm, KVM_CREATE_VM, 0);
 	ASSERT_LE(0, g->vm);
+	if (mte) {
+		ASSERT_LT(0, ioctl(g->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_MTE))
+			TH_LOG("no MTE for guests: the machine needs mte=on");
+		ASSERT_EQ(0, ioctl(g->vm, KVM_ENABLE_CAP, &cap));
+	}
 
 	g->mem = mmap(NULL, SLOT0_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -163,6 +170,12 @@ static void guest_create(struct __test_metadata *_metadata, struct guest *g,
 	ASSERT_NE(MAP_FAILED, g->run);
 	ASSERT_EQ(0, ioctl(g->vm, KVM_ARM_PREFERRED_TARGET, &init));
 	ASSERT_EQ(0, ioctl(g->vcpu, KVM_ARM_VCPU_INIT, &init));
+}
+
+static void guest_create(struct __test_metadata *_metadata, struct guest *g,
+			 void *hva, size_t size)
+{
+	guest_create_mte(_metadata, g, hva, size, 0);
 }
 
 static void guest_set_reg(struct __test_metadata *_metadata, struct guest *g,
@@ -684,6 +697,64 @@ TEST_F_TIMEOUT(kvm, poisoned_page_sigbus_to_vmm, 240)
 	vc_vfio_close(&v);
 	vc_unbind(VC_DEV_GOOD);
 	vc_bind(VC_DEV_GOOD, VC_DRIVER);
+}
+
+/*
+ * An MTE guest never gets the aperture: its memory holds no tags. A memslot
+ * on the mapping is refused (the VMA is not VM_MTE_ALLOWED), while the same
+ * VM takes anonymous memory. And when the mapping replaces the anonymous
+ * memory under an existing memslot, a guest access is refused rather than
+ * mapped cacheable (KVM_RUN fails with EFAULT, no stage-2 mapping is made);
+ * with kvm-arm.cacheable_pfnmap=0 it is mapped Device, which has no tags.
+ */
+TEST_F_TIMEOUT(kvm, mte_guest_never_gets_the_aperture, 240)
+{
+	int disabled = cacheable_pfnmap_disabled();
+	struct kvm_userspace_memory_region slot = {
+		.slot = 2, .guest_phys_addr = 1ULL << 32, .memory_size = AP_SIZE,
+	};
+	struct vc_vfio v;
+	struct s2_seen s;
+	struct guest g;
+	__u64 data = 0;
+	char *ap;
+
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &v));
+	ap = map_usemem(v.device);
+	ASSERT_NE(MAP_FAILED, ap);
+	/* Anonymous memory in the same place: an MTE VM takes it. */
+	ASSERT_EQ(ap, mmap(ap, AP_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	guest_create_mte(_metadata, &g, ap, AP_SIZE, 1);
+
+	/* A new memslot on the aperture mapping: refused. */
+	slot.userspace_addr = (__u64)map_usemem(v.device);
+	ASSERT_NE((__u64)MAP_FAILED, slot.userspace_addr);
+	EXPECT_EQ(-1, ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &slot));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The aperture replaces the memory under memslot 1. */
+	ASSERT_EQ(ap, mmap(ap, AP_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_FIXED, v.device,
+			   (off_t)VC_USEMEM_BAR << 40));
+	s2_trace_start(_metadata);
+	guest_run(_metadata, &g, vc_guest_touch, AP_IPA, SZ_4K);
+	s2_trace_stop(_metadata, &s, AP_IPA, AP_IPA + AP_SIZE);
+	EXPECT_EQ(0, s.type[S2_CACHEABLE]);
+	if (disabled) {
+		EXPECT_EQ(REP_TOUCHED, guest_last(&g, &data));
+		EXPECT_EQ(1, s.type[S2_DEVICE]);
+	} else {
+		EXPECT_EQ(-1, guest_last(&g, &data));
+		EXPECT_EQ(EFAULT, g.ex[g.nex - 1].run_errno);
+		EXPECT_EQ(0, s.events);
+	}
+
+	guest_destroy(&g);
+	munmap((void *)slot.userspace_addr, AP_SIZE);
+	munmap(ap, AP_SIZE);
+	vc_vfio_close(&v);
 }
 
 TEST_HARNESS_MAIN

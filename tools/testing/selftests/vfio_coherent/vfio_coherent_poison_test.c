@@ -412,7 +412,7 @@ TEST_F(poison, trace_event_names_the_type)
 	snprintf(want, sizeof(want),
 		 "pfn %#lx: recovery action for non struct page pfn: Recovered", pfn);
 	snprintf(again, sizeof(again),
-		 "pfn %#lx: recovery action for already poisoned page: Failed", pfn);
+		 "pfn %#lx: recovery action for already poisoned: Failed", pfn);
 	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in:\n%s", want, trace);
 	EXPECT_NE(NULL, strstr(trace, again)) TH_LOG("no '%s' in:\n%s", again, trace);
 	free(trace);
