@@ -214,8 +214,7 @@ void vfio_coherent_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
 
-	vfio_coherent_debugfs_del(container_of(core, struct vfio_coherent_device,
-					       core));
+	vfio_coherent_debugfs_del(to_vfio_coherent(&core->vdev));
 	vfio_pci_core_unregister_device(core);
 	vfio_put_device(&core->vdev);
 }
