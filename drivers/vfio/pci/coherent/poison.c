@@ -22,11 +22,12 @@
  * keeps working and keeps its huge mappings.
  *
  * debugfs, under vfio-coherent/<PCI name>/: ``poisoned`` lists the recorded
- * pages (region index, offset in the region, PFN); writing ``<index>
- * <offset>`` to ``inject`` calls memory_failure() for that page as a
- * firmware report would (action optional), ``<index> <offset> ar`` as if
- * the writing task had consumed the error (action required). The device
- * must be open for the failure to reach it, as for a real one.
+ * pages (region index, offset in the region, PFN). With
+ * CONFIG_VFIO_COHERENT_POISON_INJECT, writing ``<index> <offset>`` to
+ * ``inject`` calls memory_failure() for that page as a firmware report would
+ * (action optional), ``<index> <offset> ar`` as if the writing task had
+ * consumed the error (action required). The device must be open for the
+ * failure to reach it, as for a real one.
  */
 
 #include <linux/debugfs.h>
@@ -222,8 +223,6 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 	u64 offset;
 	int flags = MF_SW_SIMULATED, n, ret;
 
-	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE))
-		return -EOPNOTSUPP;
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
@@ -270,7 +269,9 @@ void vfio_coherent_debugfs_add(struct vfio_coherent_device *cdev)
 					   vfio_coherent_debugfs_root);
 	debugfs_create_file("poisoned", 0400, cdev->debugfs, cdev,
 			    &poisoned_fops);
-	debugfs_create_file("inject", 0200, cdev->debugfs, cdev, &inject_fops);
+	if (IS_ENABLED(CONFIG_VFIO_COHERENT_POISON_INJECT))
+		debugfs_create_file("inject", 0200, cdev->debugfs, cdev,
+				    &inject_fops);
 }
 
 /**
