@@ -1,26 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for the registry of PFN ranges without struct page and for
- * memory_failure() routing a PFN to it.
+ * KUnit tests for the registry of PFN ranges without struct page, for
+ * memory_failure() routing a PFN to it and for GHES queueing only the
+ * PFNs it holds.
  *
- * The ranges are far above any memory the test machine has, so that
- * memory_failure() sees PFNs without an online page, as it does for device
- * memory.
+ * The ranges start at the architecture's physical address limit
+ * (MAX_PHYSMEM_BITS): no RAM and no device can be there on any machine, so
+ * the memory_failure() calls below cannot hit a live page, and
+ * memory_failure() sees PFNs without struct page, as it does for device
+ * memory. Every registration is undone by a KUnit action, so a failed
+ * assertion leaves nothing in the registry.
  */
 
+#include <kunit/resource.h>
 #include <kunit/test.h>
+#include <kunit/try-catch.h>
+#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/memory-failure.h>
 #include <linux/mm.h>
+#include <acpi/ghes.h>
 
 #include "internal.h"
 
-/* 1 TiB and up: no RAM, no device on the test machines. */
-#define MF_TEST_PFN	(1UL << (40 - PAGE_SHIFT))
+/* Beyond any physical address: nothing lives there. */
+#define MF_TEST_PFN	PHYS_PFN(1ULL << MAX_PHYSMEM_BITS)
 
 struct mf_test_space {
 	struct pfn_address_space space;
 	struct address_space mapping;
+	struct completion failed;
 	unsigned long last_pfn;
 	int calls;
 	int ret;
@@ -40,6 +49,7 @@ static int mf_test_failure(struct pfn_address_space *pfn_space,
 
 	t->calls++;
 	t->last_pfn = pfn;
+	complete(&t->failed);
 	return t->ret;
 }
 
@@ -51,6 +61,7 @@ static struct mf_test_space *mf_test_space(struct kunit *test,
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	address_space_init_once(&t->mapping);
+	init_completion(&t->failed);
 	t->space.node.start = start;
 	t->space.node.last = last;
 	t->space.mapping = &t->mapping;
@@ -59,13 +70,49 @@ static struct mf_test_space *mf_test_space(struct kunit *test,
 	return t;
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(mf_test_unregister_action,
+			    unregister_pfn_address_space,
+			    struct pfn_address_space *);
+
+/*
+ * Register @t for the rest of the test: unregistered when the test ends,
+ * even by a failed assertion. Unregistering earlier is harmless.
+ */
+static int mf_test_register(struct kunit *test, struct mf_test_space *t)
+{
+	int ret = register_pfn_address_space(&t->space);
+
+	if (ret)
+		return ret;
+	return kunit_add_action_or_reset(test, mf_test_unregister_action,
+					 &t->space);
+}
+
+/* memory_failure() on @pfn only if nothing can live there. */
+static int mf_test_fail(struct kunit *test, unsigned long pfn)
+{
+	KUNIT_ASSERT_GE(test, pfn, MF_TEST_PFN);
+	KUNIT_ASSERT_FALSE(test, pfn_valid(pfn));
+	KUNIT_ASSERT_NULL(test, pfn_to_online_page(pfn));
+	return memory_failure(pfn, MF_SW_SIMULATED);
+}
+
+/* The test PFNs are above every physical address the CPU can have. */
+static void mf_test_range_beyond_memory(struct kunit *test)
+{
+	u64 limit = 1ULL << MAX_PHYSMEM_BITS;
+
+	KUNIT_EXPECT_GE(test, PFN_PHYS((u64)MF_TEST_PFN), limit);
+	KUNIT_EXPECT_FALSE(test, pfn_valid(MF_TEST_PFN));
+}
+
 static void mf_test_register_lookup(struct kunit *test)
 {
 	struct mf_test_space *t = mf_test_space(test, MF_TEST_PFN,
 						MF_TEST_PFN + 511);
 
 	KUNIT_EXPECT_NULL(test, pfn_address_space_find(MF_TEST_PFN));
-	KUNIT_ASSERT_EQ(test, register_pfn_address_space(&t->space), 0);
+	KUNIT_ASSERT_EQ(test, mf_test_register(test, t), 0);
 	/* Both ends are inside: the range is inclusive. */
 	KUNIT_EXPECT_PTR_EQ(test, pfn_address_space_find(MF_TEST_PFN), &t->space);
 	KUNIT_EXPECT_PTR_EQ(test, pfn_address_space_find(MF_TEST_PFN + 511),
@@ -89,12 +136,12 @@ static void mf_test_overlap(struct kunit *test)
 	struct mf_test_space *inner = mf_test_space(test, MF_TEST_PFN + 10,
 						    MF_TEST_PFN + 20);
 
-	KUNIT_ASSERT_EQ(test, register_pfn_address_space(&a->space), 0);
+	KUNIT_ASSERT_EQ(test, mf_test_register(test, a), 0);
 	/* Sharing only the last PFN is an overlap. */
-	KUNIT_EXPECT_EQ(test, register_pfn_address_space(&b->space), -EBUSY);
-	KUNIT_EXPECT_EQ(test, register_pfn_address_space(&inner->space), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mf_test_register(test, b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mf_test_register(test, inner), -EBUSY);
 	/* Adjacent is not. */
-	KUNIT_EXPECT_EQ(test, register_pfn_address_space(&c->space), 0);
+	KUNIT_EXPECT_EQ(test, mf_test_register(test, c), 0);
 	KUNIT_EXPECT_PTR_EQ(test, pfn_address_space_find(MF_TEST_PFN + 99), &a->space);
 	KUNIT_EXPECT_PTR_EQ(test, pfn_address_space_find(MF_TEST_PFN + 100), &c->space);
 
@@ -139,7 +186,7 @@ static void mf_test_many(struct kunit *test)
 
 		start = MF_TEST_PFN + slot * 1024UL;
 		t[slot] = mf_test_space(test, start, start + slot);
-		KUNIT_ASSERT_EQ(test, register_pfn_address_space(&t[slot]->space), 0);
+		KUNIT_ASSERT_EQ(test, mf_test_register(test, t[slot]), 0);
 	}
 	for (i = 0; i < MF_TEST_MANY; i++) {
 		start = MF_TEST_PFN + i * 1024UL;
@@ -169,41 +216,144 @@ static void mf_test_memory_failure(struct kunit *test)
 						MF_TEST_PFN + 15);
 
 	/* Before registering: memory outside kernel control, as before. */
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 3, MF_SW_SIMULATED),
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 3),
 			-ENXIO);
 
-	KUNIT_ASSERT_EQ(test, register_pfn_address_space(&t->space), 0);
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 3, MF_SW_SIMULATED), 0);
+	KUNIT_ASSERT_EQ(test, mf_test_register(test, t), 0);
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 3), 0);
 	KUNIT_EXPECT_EQ(test, t->calls, 1);
 	KUNIT_EXPECT_EQ(test, t->last_pfn, MF_TEST_PFN + 3);
 
 	/* The owner says it is already poisoned. */
 	t->ret = -EHWPOISON;
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 3, MF_SW_SIMULATED),
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 3),
 			-EHWPOISON);
 	/* The owner could not isolate it. */
 	t->ret = -EIO;
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 4, MF_SW_SIMULATED),
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 4),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, t->calls, 3);
 
 	/* Outside the range: not the owner's. */
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 16, MF_SW_SIMULATED),
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 16),
 			-ENXIO);
 	KUNIT_EXPECT_EQ(test, t->calls, 3);
 
 	unregister_pfn_address_space(&t->space);
-	KUNIT_EXPECT_EQ(test, memory_failure(MF_TEST_PFN + 3, MF_SW_SIMULATED),
+	KUNIT_EXPECT_EQ(test, mf_test_fail(test, MF_TEST_PFN + 3),
 			-ENXIO);
 	KUNIT_EXPECT_EQ(test, t->calls, 3);
 }
 
+/* Memory with struct pages belongs to memory_failure() itself: refused. */
+static void mf_test_struct_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct mf_test_space *t;
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	t = mf_test_space(test, pfn, pfn);
+	KUNIT_EXPECT_EQ(test, mf_test_register(test, t), -EINVAL);
+	/* Found past PFNs without memmap, subsection by subsection. */
+	t = mf_test_space(test, 0, pfn);
+	KUNIT_EXPECT_EQ(test, mf_test_register(test, t), -EINVAL);
+	KUNIT_EXPECT_NULL(test, pfn_address_space_find(pfn));
+	__free_page(page);
+}
+
+#ifdef CONFIG_ACPI_APEI_GHES
+/*
+ * GHES queues an error in memory without struct page only when a
+ * registered range holds it; otherwise it reports "not queued", which makes
+ * ghes_do_proc() signal the current task for a synchronous error (as 6.12
+ * does) instead of letting it consume the error again and again.
+ */
+static void mf_test_ghes(struct kunit *test)
+{
+	struct mf_test_space *t = mf_test_space(test, MF_TEST_PFN,
+						MF_TEST_PFN + 15);
+	u64 addr = PFN_PHYS((u64)MF_TEST_PFN + 3);
+
+	if (!IS_ENABLED(CONFIG_ACPI_APEI_MEMORY_FAILURE))
+		kunit_skip(test, "GHES without ACPI_APEI_MEMORY_FAILURE");
+
+	KUNIT_EXPECT_FALSE(test, ghes_do_memory_failure(addr, MF_SW_SIMULATED));
+	KUNIT_EXPECT_EQ(test, t->calls, 0);
+
+	KUNIT_ASSERT_EQ(test, mf_test_register(test, t), 0);
+	KUNIT_EXPECT_TRUE(test, ghes_do_memory_failure(addr, MF_SW_SIMULATED));
+	/* Queued: memory_failure() runs from a work item and reaches the owner. */
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&t->failed, 10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, t->calls, 1);
+	KUNIT_EXPECT_EQ(test, t->last_pfn, MF_TEST_PFN + 3);
+}
+#endif
+
+/*
+ * A test that registers through mf_test_register() and then fails an
+ * assertion leaves nothing registered; one that registered directly would
+ * (the contrast). Run in a fake test so that the assertion really aborts.
+ */
+struct mf_test_abort {
+	struct kunit fake;
+	struct mf_test_space *kept, *direct;
+};
+
+static void mf_test_abort_try(void *data)
+{
+	struct mf_test_abort *a = data;
+	struct kunit *fake = &a->fake;
+
+	KUNIT_ASSERT_EQ(fake, mf_test_register(fake, a->kept), 0);
+	KUNIT_ASSERT_EQ(fake, register_pfn_address_space(&a->direct->space), 0);
+	KUNIT_ASSERT_TRUE_MSG(fake, false, "the assertion that fails");
+	unregister_pfn_address_space(&a->kept->space);
+	unregister_pfn_address_space(&a->direct->space);
+}
+
+static void mf_test_abort_catch(void *data)
+{
+}
+
+static void mf_test_cleanup_on_abort(struct kunit *test)
+{
+	struct mf_test_abort *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->kept = mf_test_space(test, MF_TEST_PFN, MF_TEST_PFN + 7);
+	a->direct = mf_test_space(test, MF_TEST_PFN + 8, MF_TEST_PFN + 15);
+	kunit_init_test(&a->fake, "mf_test_fake", NULL);
+	/* As KUnit's own tests run a test that fails. */
+	a->fake.try_catch = (struct kunit_try_catch) {
+		.test = &a->fake,
+		.try = mf_test_abort_try,
+		.catch = mf_test_abort_catch,
+	};
+	kunit_try_catch_run(&a->fake.try_catch, a);
+	KUNIT_EXPECT_EQ(test, a->fake.status, KUNIT_FAILURE);
+
+	kunit_cleanup(&a->fake);
+	KUNIT_EXPECT_NULL(test, pfn_address_space_find(MF_TEST_PFN));
+	KUNIT_EXPECT_PTR_EQ(test, pfn_address_space_find(MF_TEST_PFN + 8),
+			    &a->direct->space);
+	unregister_pfn_address_space(&a->direct->space);
+	KUNIT_EXPECT_NULL(test, pfn_address_space_find(MF_TEST_PFN + 8));
+}
+
 static struct kunit_case mf_pfn_test_cases[] = {
+	KUNIT_CASE(mf_test_range_beyond_memory),
 	KUNIT_CASE(mf_test_register_lookup),
 	KUNIT_CASE(mf_test_overlap),
 	KUNIT_CASE(mf_test_invalid),
 	KUNIT_CASE(mf_test_many),
 	KUNIT_CASE(mf_test_memory_failure),
+	KUNIT_CASE(mf_test_struct_page),
+#ifdef CONFIG_ACPI_APEI_GHES
+	KUNIT_CASE(mf_test_ghes),
+#endif
+	KUNIT_CASE(mf_test_cleanup_on_abort),
 	{}
 };
 

@@ -27,34 +27,79 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
 
 /*
- * pfn_space_lock protects pfn_space_root and keeps every registered
- * pfn_address_space alive while memory_failure_pfn() uses it: unregistering
- * takes it too. Nests inside mf_mutex; i_mmap_rwsem nests inside it.
+ * pfn_space_lock keeps every registered pfn_address_space alive while
+ * memory_failure_pfn() uses it: unregistering takes it too. Nests inside
+ * mf_mutex; i_mmap_rwsem nests inside it. pfn_space_tree_lock lets
+ * pfn_address_space_registered() look the tree up from any context (GHES
+ * calls it from IRQ work). pfn_space_root changes with both held, so either
+ * one is enough to read it.
  */
 static DEFINE_MUTEX(pfn_space_lock);
+static DEFINE_SPINLOCK(pfn_space_tree_lock);
 static struct rb_root_cached pfn_space_root = RB_ROOT_CACHED;
+
+#ifdef CONFIG_SPARSEMEM
+#define PFN_VALID_STEP	PAGES_PER_SUBSECTION
+#else
+#define PFN_VALID_STEP	1UL
+#endif
+
+/*
+ * Whether a PFN of [@start, @last] has a struct page; the first one in
+ * *@found. pfn_valid() answers for a whole subsection at a time with
+ * SPARSEMEM.
+ */
+static bool pfn_range_has_page(unsigned long start, unsigned long last,
+			       unsigned long *found)
+{
+	unsigned long pfn = start;
+
+	for (;;) {
+		if (pfn_valid(pfn)) {
+			*found = pfn;
+			return true;
+		}
+		if (last - pfn < PFN_VALID_STEP - (pfn & (PFN_VALID_STEP - 1)))
+			return false;
+		pfn = ALIGN_DOWN(pfn, PFN_VALID_STEP) + PFN_VALID_STEP;
+		cond_resched();
+	}
+}
 
 /**
  * register_pfn_address_space() - route memory failures of a PFN range
  * @pfn_space: the range, its mapping and callbacks; must stay valid until
  *	unregister_pfn_address_space() returns
  *
- * Return: 0, -EINVAL for an empty range or a missing mapping or callback,
- * -EBUSY when the range overlaps one already registered.
+ * Only memory without struct page can be registered: memory_failure()
+ * handles pages itself, and asks the registry only for a PFN that has none.
+ * May sleep.
+ *
+ * Return: 0, -EINVAL for an empty range, a missing mapping or callback, or
+ * a range holding PFNs with struct page, -EBUSY when the range overlaps one
+ * already registered.
  */
 int register_pfn_address_space(struct pfn_address_space *pfn_space)
 {
 	struct interval_tree_node *node = &pfn_space->node;
 	struct interval_tree_node *other;
+	unsigned long pfn, flags;
 
 	if (!pfn_space->mapping || !pfn_space->pfn_to_vma_pgoff ||
 	    node->start > node->last)
 		return -EINVAL;
+
+	if (pfn_range_has_page(node->start, node->last, &pfn)) {
+		pr_err("PFN range [%#lx-%#lx]: %#lx has a struct page\n",
+		       node->start, node->last, pfn);
+		return -EINVAL;
+	}
 
 	guard(mutex)(&pfn_space_lock);
 	other = interval_tree_iter_first(&pfn_space_root, node->start,
@@ -64,7 +109,9 @@ int register_pfn_address_space(struct pfn_address_space *pfn_space)
 		       node->start, node->last, other->start, other->last);
 		return -EBUSY;
 	}
+	spin_lock_irqsave(&pfn_space_tree_lock, flags);
 	interval_tree_insert(node, &pfn_space_root);
+	spin_unlock_irqrestore(&pfn_space_tree_lock, flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(register_pfn_address_space);
@@ -79,27 +126,55 @@ EXPORT_SYMBOL_GPL(register_pfn_address_space);
 void unregister_pfn_address_space(struct pfn_address_space *pfn_space)
 {
 	struct interval_tree_node *node = &pfn_space->node;
+	unsigned long flags;
 
 	guard(mutex)(&pfn_space_lock);
 	/* Ranges never overlap: the only candidate is the first one found. */
 	if (interval_tree_iter_first(&pfn_space_root, node->start,
-				     node->last) == node)
+				     node->last) == node) {
+		spin_lock_irqsave(&pfn_space_tree_lock, flags);
 		interval_tree_remove(node, &pfn_space_root);
+		spin_unlock_irqrestore(&pfn_space_tree_lock, flags);
+	}
 }
 EXPORT_SYMBOL_GPL(unregister_pfn_address_space);
 
 /*
- * The registered space holding @pfn, or NULL. Call with pfn_space_lock held;
- * the result is valid until it is dropped.
+ * The registered space holding @pfn, or NULL. Call with pfn_space_lock or
+ * pfn_space_tree_lock held; the result is valid until it is dropped.
  */
 static struct pfn_address_space *pfn_address_space_lookup(unsigned long pfn)
 {
 	struct interval_tree_node *node;
 
-	lockdep_assert_held(&pfn_space_lock);
+	lockdep_assert(lockdep_is_held(&pfn_space_lock) ||
+		       lockdep_is_held(&pfn_space_tree_lock));
 	node = interval_tree_iter_first(&pfn_space_root, pfn, pfn);
 	return node ? container_of(node, struct pfn_address_space, node) : NULL;
 }
+
+/**
+ * pfn_address_space_registered() - whether memory_failure() has an owner
+ *	for a PFN without struct page
+ * @pfn: the PFN
+ *
+ * For firmware error handlers (GHES) deciding whether to queue a memory
+ * failure or to signal the current task themselves. The answer may change
+ * as soon as this returns. Any context, hard IRQ included.
+ *
+ * Return: true when a registered range holds @pfn.
+ */
+bool pfn_address_space_registered(unsigned long pfn)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&pfn_space_tree_lock, flags);
+	found = pfn_address_space_lookup(pfn);
+	spin_unlock_irqrestore(&pfn_space_tree_lock, flags);
+	return found;
+}
+EXPORT_SYMBOL_GPL(pfn_address_space_registered);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
@@ -127,7 +202,8 @@ struct pfn_to_kill {
 /*
  * The user address at which @vma maps @pfn, or -EFAULT. The owner's
  * callback checks the bounds; check them again so that a wrong answer
- * cannot make us signal an address outside the VMA.
+ * cannot make us signal an address outside the VMA. Called under RCU and
+ * i_mmap_rwsem: the callback must not sleep.
  */
 static unsigned long pfn_vma_address(struct pfn_address_space *pfn_space,
 				     struct vm_area_struct *vma,
@@ -221,8 +297,8 @@ static void kill_procs_pfn(struct list_head *to_kill, unsigned long pfn,
  * @pfn: the failed PFN
  * @flags: memory_failure() flags (MF_ACTION_REQUIRED, ...)
  *
- * Called by memory_failure() with mf_mutex held for a PFN that has no online
- * page.
+ * Called by memory_failure() with mf_mutex held for a PFN that has no
+ * struct page.
  *
  * Return: -ENOENT when no registered range holds @pfn (the caller goes on as
  * before), otherwise the result of action_result(): 0 when the owner

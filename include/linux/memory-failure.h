@@ -22,7 +22,8 @@ struct vm_area_struct;
  * @pfn_to_vma_pgoff: required. Translate @pfn to the page offset it has in
  *	@vma's file. Return 0 and set *@pgoff when @vma maps @pfn, a negative
  *	errno otherwise. It must check both bounds of @vma: the mapping may be
- *	of another part of the same file, or of part of the range only.
+ *	of another part of the same file, or of part of the range only. Called
+ *	under rcu_read_lock() and @mapping's i_mmap_rwsem: must not sleep.
  * @failure: optional. Called once per memory_failure() of a PFN in the range,
  *	before any process is signalled, so that the owner can stop further use
  *	of the page (record it, zap its mappings so that the next access faults
@@ -31,7 +32,7 @@ struct vm_area_struct;
  *	May sleep; must not register or unregister a range.
  *
  * Both callbacks run with the registry's mutex held: unregistering waits for
- * them to return.
+ * them to return. Only memory without struct page can be registered.
  */
 struct pfn_address_space {
 	struct interval_tree_node node;
@@ -44,6 +45,7 @@ struct pfn_address_space {
 #ifdef CONFIG_MEMORY_FAILURE
 int register_pfn_address_space(struct pfn_address_space *pfn_space);
 void unregister_pfn_address_space(struct pfn_address_space *pfn_space);
+bool pfn_address_space_registered(unsigned long pfn);
 #else
 static inline int register_pfn_address_space(struct pfn_address_space *pfn_space)
 {
@@ -52,6 +54,11 @@ static inline int register_pfn_address_space(struct pfn_address_space *pfn_space
 
 static inline void unregister_pfn_address_space(struct pfn_address_space *pfn_space)
 {
+}
+
+static inline bool pfn_address_space_registered(unsigned long pfn)
+{
+	return false;
 }
 #endif /* CONFIG_MEMORY_FAILURE */
 
