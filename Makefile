@@ -12,8 +12,8 @@ export VC_BUILD := $(BUILD)
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
 SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
-		   vfio_coherent_kvm_test vfio_coherent_nvgrace_test \
-		   vfio_coherent_poison_test
+		   vfio_coherent_kvm_test vfio_coherent_kvm_abi_test \
+		   vfio_coherent_nvgrace_test vfio_coherent_poison_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
@@ -28,7 +28,8 @@ kernel: deps
 	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
 
 # Guest programs are compiled from the assembled tree so that selftests see
-# ../kselftest_harness.h as they would upstream.
+# ../kselftest_harness.h as they would upstream. The KVM tests link the
+# guest code of vfio_coherent_kvm_guest.S.
 guest: kernel
 	@mkdir -p $(GUEST)/bin
 	@echo "  GUEST   init vc-demo vc-bench vc-parity $(SELFTESTS)"
@@ -39,7 +40,8 @@ guest: kernel
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c
 	@for t in $(SELFTESTS); do \
 		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c \
-			$$(ls $(STDIR)/$${t%_test}_guest.S 2>/dev/null) || exit 1; \
+			$$(case $$t in vfio_coherent_kvm*) \
+				echo $(STDIR)/vfio_coherent_kvm_guest.S;; esac) || exit 1; \
 	done
 
 check: guest
@@ -68,7 +70,7 @@ distclean:
 # then our code rebuilt with W=1 and sparse (C=2 checks every file).
 LINT_TARGETS = drivers/vfio/pci/coherent/ mm/memory-failure-pfn.o \
 	       mm/memory-failure-pfn-test.o arch/arm64/kvm/pfnmap.o \
-	       arch/arm64/kvm/pfnmap_test.o
+	       arch/arm64/kvm/pfnmap_test.o arch/arm64/kvm/pfnmap_testdev.o
 LINT_FILES = $(shell cd $(REPO) && git ls-files '*.c' '*.h')
 lint: kernel
 	@cd $(REPO) && perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \

@@ -42,7 +42,17 @@ DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
            "-device", "pci-testdev,bus=rp0,addr=0.0"]
 for slot in (3, 4, 5):
     DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
-APPEND = "console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
+APPEND = ("console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
+          " log_buf_len=1M")
+
+# The same machine on a CPU without FEAT_S2FWB (and without MTE), as most
+# arm64 hosts today (Neoverse N1: Ampere Altra, Graviton2).
+NOFWB_MACHINE = ["-machine", "virt,virtualization=on,iommu=smmuv3,gic-version=3",
+                 "-cpu", "neoverse-n1"] + MACHINE[4:]
+# And on one with FEAT_S2FWB but without CTR_EL0.DIC (QEMU's Cortex-A710:
+# CTR_EL0 0x9444c004, ID_AA64MMFR2_EL1.FWB 1).
+NODIC_MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3",
+                 "-cpu", "cortex-a710"] + MACHINE[4:]
 
 # The ACPI machine: UEFI firmware, ACPI tables (QEMU's plus our SSDT giving
 # the GPU its _DSD properties), no devicetree. 00:02.0 is the GPU, 00:03.0
@@ -63,14 +73,18 @@ MODULES = {
     MODULE_DIR + "/backends/tests/vfio-coherent-nvgrace-test.ko":
         "vfio-coherent-nvgrace-test.ko",
     "arch/arm64/kvm/pfnmap_test.ko": "kvm-pfnmap-test.ko",
+    "arch/arm64/kvm/pfnmap_testdev.ko": "kvm-pfnmap-testdev.ko",
     "mm/memory-failure-pfn-test.ko": "memory-failure-pfn-test.ko",
     # The in-tree peer, for side-by-side runs.
     "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test",
-             "vfio_coherent_kvm_test", "vfio_coherent_poison_test"]
+             "vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test",
+             "vfio_coherent_poison_test"]
 # Run again with the unpatched stage-2 decision restored at boot.
-KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test"]
+KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test"]
+# What a VMM sees on a CPU without FEAT_S2FWB, or without CTR_EL0.DIC.
+NOFWB_SELFTESTS = ["vfio_coherent_kvm_abi_test"]
 ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
@@ -78,6 +92,8 @@ insmod /lib/modules/vfio-coherent-of.ko
 insmod /lib/modules/vfio-coherent-nvgrace.ko
 """
 ACPI_PEER = "insmod /lib/modules/nvgrace-gpu-vfio-pci.ko\n"
+# PFNMAP mappings for the KVM tests, over hidden RAM no aperture uses.
+TESTDEV = "insmod /lib/modules/kvm-pfnmap-testdev.ko base=0x220000000 size=0x200000\n"
 KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
 insmod /lib/modules/vfio-coherent-of-test.ko
 insmod /lib/modules/vfio-coherent-nvgrace-test.ko
@@ -101,21 +117,21 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def make_dtb():
+def make_dtb(machine=MACHINE, tag="virt"):
     """QEMU's own devicetree for this machine plus our nodes."""
     out = os.path.join(GUEST, "machine")
     os.makedirs(out, exist_ok=True)
-    base = os.path.join(out, "virt.dtb")
-    sh([QEMU] + MACHINE[:1] + [MACHINE[1] + ",dumpdtb=" + base] + MACHINE[2:] +
+    base = os.path.join(out, tag + ".dtb")
+    sh([QEMU] + machine[:1] + [machine[1] + ",dumpdtb=" + base] + machine[2:] +
        DEVICES, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dts = os.path.join(out, "virt.dts")
+    dts = os.path.join(out, tag + ".dts")
     with open(dts, "w") as f:
         sh(["dtc", "-q", "-I", "dtb", "-O", "dts", base], stdout=f)
-    top = os.path.join(out, "machine.dts")
+    top = os.path.join(out, tag + "-machine.dts")
     ours = os.path.join(REPO, "tools/testing/vfio-coherent/machine/coherent-dt.dtsi")
     with open(top, "w") as f:
         f.write('/include/ "%s"\n/include/ "%s"\n' % (dts, ours))
-    dtb = os.path.join(out, "machine.dtb")
+    dtb = os.path.join(out, tag + "-machine.dtb")
     sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, top])
     return dtb
 
@@ -174,11 +190,12 @@ def acpi_tables():
     return cpio
 
 
-def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append=""):
+def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
+         machine=MACHINE, tag="virt"):
     """Boot, run the steps, return (console text, seconds, finished)."""
     initrd = make_initramfs(name, steps, extra)
     log = os.path.join(GUEST, name + ".log")
-    cmd = [QEMU] + MACHINE + ["-serial", "stdio", "-kernel",
+    cmd = [QEMU] + machine + ["-serial", "stdio", "-kernel",
                               os.path.join(KOUT, "arch/arm64/boot/Image")]
     if acpi:
         both = initrd + ".acpi"
@@ -188,7 +205,7 @@ def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append=""):
                     f.write(src.read())
         cmd += ACPI_DEVICES + ["-bios", UEFI, "-initrd", both, "-append", ACPI_APPEND]
     else:
-        cmd += DEVICES + ["-dtb", make_dtb(), "-initrd", initrd,
+        cmd += DEVICES + ["-dtb", make_dtb(machine, tag), "-initrd", initrd,
                           "-append", APPEND + append]
     with open(os.path.join(GUEST, name + ".cmd"), "w") as f:
         f.write(shlex.join(cmd) + "\n")
@@ -355,7 +372,8 @@ def our_sources():
 
 # What the W=1 + sparse build compiles: our directory and our files elsewhere.
 LINT_TARGETS = [MODULE_DIR + "/", "mm/memory-failure-pfn.o", "mm/memory-failure-pfn-test.o",
-                "arch/arm64/kvm/pfnmap.o", "arch/arm64/kvm/pfnmap_test.o"]
+                "arch/arm64/kvm/pfnmap.o", "arch/arm64/kvm/pfnmap_test.o",
+                "arch/arm64/kvm/pfnmap_testdev.o"]
 
 
 def kernel_style():
@@ -422,17 +440,76 @@ def verdict_selftest():
              "and an unfinished run", "PASS" if ok else "FAIL")]
 
 
+KVMCAP = re.compile(r"^VC-KVMCAP (\d+) (-?\d+) (-?\d+)$")
+CACHEABLE_PFNMAP_CAP = 243
+
+
+def kvm_caps(console):
+    """The KVM_CHECK_EXTENSION table a boot printed: cap -> (system, VM)."""
+    caps = {}
+    for l in console.splitlines():
+        m = KVMCAP.match(TS.sub("", l).strip())
+        if m:
+            caps[int(m.group(1))] = (m.group(2), m.group(3))
+    return caps
+
+
+def compare_caps(default, other, what):
+    """Every capability answers the same on both boots, but cap 243."""
+    diff = sorted(c for c in set(default) | set(other)
+                  if c != CACHEABLE_PFNMAP_CAP and default.get(c) != other.get(c))
+    for c in diff:
+        print("cap %d: default boot %s, %s boot %s" % (c, default.get(c), what, other.get(c)))
+    ok = len(default) >= 256 and len(other) == len(default) and not diff
+    return [("host: KVM_CHECK_EXTENSION table (%d caps, system and VM) identical on the "
+             "default and %s boots but for cap %d" % (len(default), what,
+                                                      CACHEABLE_PFNMAP_CAP),
+             "PASS" if ok else "FAIL")]
+
+
+FWB_LINE = "detected: Stage-2 Force Write-Back"
+DIC_LINE = "detected: Instruction cache invalidation not required for I/D coherence"
+
+
+def cpu_machine_check(console, what, fwb, dic):
+    """The boot really ran KVM at EL2 on a CPU with these features."""
+    kvm = re.search(r"kvm \[\d+\]: (VHE|Hyp nVHE|Protected nVHE) mode initialized", console)
+    ok = kvm and (FWB_LINE in console) == fwb and (DIC_LINE in console) == dic
+    return [("host: the %s machine has KVM (%s), %s FEAT_S2FWB, %s CTR_EL0.DIC" %
+             (what, kvm.group(1) if kvm else "none", "with" if fwb else "no",
+              "with" if dic else "no"), "PASS" if ok else "FAIL")]
+
+
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
-    steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS)
+    steps = (LOAD + TESTDEV + KUNIT +
+             "".join("run /bin/%s\n" % t for t in SELFTESTS))
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + judge(console, finished)
+    results += cpu_machine_check(console, "default", True, True)
+    caps = kvm_caps(console)
     # Differential: the stage-2 decision of unpatched 6.12, by boot switch.
-    steps = LOAD + "".join("run /bin/%s\n" % t for t in KVM_OFF_SELFTESTS)
+    steps = LOAD + TESTDEV + "".join("run /bin/%s\n" % t for t in KVM_OFF_SELFTESTS)
     console, ksecs, finished = boot("check-kvm-off", steps, echo=args.verbose,
                                     append=" kvm-arm.cacheable_pfnmap=0")
     results += [("kvm-off: " + n, s) for n, s in judge(console, finished)]
+    results += compare_caps(caps, kvm_caps(console), "kvm-arm.cacheable_pfnmap=0")
     secs += ksecs
+    # A CPU without FEAT_S2FWB: every VMM must still start.
+    steps = LOAD + TESTDEV + "".join("run /bin/%s\n" % t for t in NOFWB_SELFTESTS)
+    console, nsecs, finished = boot("check-nofwb", steps, echo=args.verbose,
+                                    machine=NOFWB_MACHINE, tag="nofwb")
+    results += [("no-fwb: " + n, s) for n, s in judge(console, finished)]
+    results += cpu_machine_check(console, "no-FWB", False, False)
+    nofwb = kvm_caps(console)
+    for c in sorted(c for c in caps if caps.get(c) != nofwb.get(c)):
+        print("no-FWB CPU: cap %d: default %s, neoverse-n1 %s" % (c, caps[c], nofwb.get(c)))
+    secs += nsecs
+    console, nsecs, finished = boot("check-nodic", steps, echo=args.verbose,
+                                    machine=NODIC_MACHINE, tag="nodic")
+    results += [("no-dic: " + n, s) for n, s in judge(console, finished)]
+    results += cpu_machine_check(console, "FWB-without-DIC", True, False)
+    secs += nsecs
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
     steps = (LOAD + ACPI_PEER + "".join("run /bin/%s\n" % t for t in ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")

@@ -4,7 +4,7 @@
  * then runs the steps in /etc/vc-steps one by one and powers off.
  *
  * Steps, one per line (blank lines and '#' comments ignored):
- *	insmod PATH [PARAMS]	load a module (finit_module)
+ *	insmod PATH [PARAM...]	load a module (finit_module) with its parameters
  *	rmmod NAME		unload a module
  *	write PATH TEXT		write TEXT to a (sysfs) file
  *	echo TEXT		print TEXT
@@ -95,9 +95,20 @@ static int write_file(const char *path, const char *text)
 	return n;
 }
 
+/* argv[from..] joined by spaces, as finit_module() takes parameters. */
+static void join(char *buf, size_t size, char **argv, int from)
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = from; argv[i] && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i > from ? " " : "", argv[i]);
+}
+
 static void do_step(char *line)
 {
-	char *argv[MAX_ARGS], *rest;
+	char *argv[MAX_ARGS], *rest, params[512];
 	int argc, ret = 0;
 
 	line[strcspn(line, "\n")] = 0;
@@ -121,7 +132,8 @@ static void do_step(char *line)
 	}
 	argc = split(line, argv);
 	if (!strcmp(argv[0], "insmod") && argc >= 2) {
-		ret = insmod(argv[1], argc > 2 ? argv[2] : NULL);
+		join(params, sizeof(params), argv, 2);
+		ret = insmod(argv[1], params);
 		printf("vc-init: insmod %s: %s\n", argv[1], ret ? strerror(-ret) : "ok");
 		if (ret)
 			printf("VC-STEP-FAIL insmod %s\n", argv[1]);

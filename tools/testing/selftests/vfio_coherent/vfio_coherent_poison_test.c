@@ -12,8 +12,10 @@
  */
 #define _GNU_SOURCE
 #include <stdint.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -416,6 +418,39 @@ TEST_F(poison, trace_event_names_the_type)
 	EXPECT_NE(NULL, strstr(trace, want)) TH_LOG("no '%s' in:\n%s", want, trace);
 	EXPECT_NE(NULL, strstr(trace, again)) TH_LOG("no '%s' in:\n%s", again, trace);
 	free(trace);
+}
+
+/*
+ * Only KVM asks fixup_user_fault() to report a poisoned page as
+ * -EHWPOISON: its other callers keep 6.12's errno. A futex operation whose
+ * fault-in lands on a poisoned page (FUTEX_WAKE_OP on a private futex goes
+ * through fault_in_user_writeable()) fails with EFAULT, not EHWPOISON.
+ */
+TEST(futex_on_poisoned_page_keeps_efault)
+{
+	uint32_t word = 0;
+	char *p;
+	long r;
+
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0x5a, PAGE);
+	/* The injection itself signals us (action required): take it. */
+	vc_bus_catch();
+	ASSERT_EQ(0, madvise(p, PAGE, MADV_HWPOISON))
+		TH_LOG("MADV_HWPOISON: %s", strerror(errno));
+	EXPECT_EQ(1, vc_bus.count);
+
+	errno = 0;
+	r = syscall(SYS_futex, &word, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1UL, p,
+		    FUTEX_OP(FUTEX_OP_SET, 1, FUTEX_OP_CMP_EQ, 0));
+	EXPECT_EQ(-1, r);
+	EXPECT_EQ(EFAULT, errno) TH_LOG("futex on a poisoned page: %s (%d)",
+					strerror(errno), errno);
+	/* And the futex path itself signals nothing. */
+	EXPECT_EQ(1, vc_bus.count);
+	signal(SIGBUS, SIG_DFL);
+	munmap(p, PAGE);
 }
 
 TEST_HARNESS_MAIN
