@@ -95,7 +95,8 @@ ssize_t vfio_coherent_config_write(struct vfio_coherent_device *cdev,
 void vfio_coherent_reset_bars(struct vfio_coherent_device *cdev);
 
 /* region.c */
-int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
+int vfio_coherent_region_info(struct vfio_coherent_aperture *ap,
+			      struct vfio_region_info *info,
 			      struct vfio_region_info __user *uinfo);
 ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev,
 			 char __user *buf, size_t count, loff_t *ppos,

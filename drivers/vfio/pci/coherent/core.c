@@ -77,15 +77,19 @@ static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
 {
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 	struct vfio_region_info __user *uinfo = (void __user *)arg;
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_coherent_aperture *ap;
+	struct vfio_region_info info;
 	long ret;
-	u32 index;
 
 	switch (cmd) {
 	case VFIO_DEVICE_GET_REGION_INFO:
-		if (get_user(index, &uinfo->index))
+		/* One copy: the index cannot change between check and use. */
+		if (copy_from_user(&info, uinfo, minsz))
 			return -EFAULT;
-		if (vfio_coherent_aperture_at_bar(cdev, index))
-			return vfio_coherent_region_info(cdev, uinfo);
+		ap = vfio_coherent_aperture_at_bar(cdev, info.index);
+		if (ap)
+			return vfio_coherent_region_info(ap, &info, uinfo);
 		break;
 	case VFIO_DEVICE_RESET:
 		/* The registers reset with the device, not when it refuses. */

@@ -54,7 +54,8 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 		return VM_FAULT_FALLBACK;
 
 	guard(rwsem_read)(&cdev->core.memory_lock);
-	if (!vfio_coherent_memory_enabled(cdev))
+	/* As vfio-pci-core: nothing is mapped while in runtime low power. */
+	if (cdev->core.pm_runtime_engaged || !vfio_coherent_memory_enabled(cdev))
 		return VM_FAULT_SIGBUS;
 	if (vfio_coherent_poisoned(cdev, pfn, 1UL << order))
 		return order ? VM_FAULT_FALLBACK : VM_FAULT_HWPOISON;

@@ -19,6 +19,7 @@
 
 #include <linux/io.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/vfio.h>
 #include <kunit/visibility.h>
@@ -29,48 +30,49 @@
 #define RW_CHUNK	SZ_64K
 
 /**
- * vfio_coherent_memory_enabled() - whether the user lets the device decode
- *	memory
+ * vfio_coherent_memory_enabled() - whether the device decodes memory
  * @cdev: the device, with @cdev->core.memory_lock held
  *
  * The same test as vfio-pci-core's __vfio_pci_memory_enabled(), which is
- * private to vfio-pci-core.
+ * private to vfio-pci-core: the function is not in D3 (the user may have
+ * put it there through PMCSR, or runtime PM did), and the user has
+ * COMMAND.MEMORY set in its view of config space.
  *
- * Return: true when COMMAND.MEMORY is set in the user's view of config space.
+ * Return: true when the aperture may be accessed.
  */
 bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev)
 {
 	struct vfio_pci_core_device *core = &cdev->core;
 	u16 cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
+	pci_power_t state = core->pdev->current_state;
 
 	lockdep_assert_held(&core->memory_lock);
+	/* current_state < PCI_D3hot, in words sparse accepts. */
+	if (state == PCI_D3hot || state == PCI_D3cold || state == PCI_UNKNOWN)
+		return false;
 	return core->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);
 }
 
 /**
  * vfio_coherent_region_info() - VFIO_DEVICE_GET_REGION_INFO for an aperture
- * @cdev: the device
- * @uinfo: the user's argument; its index must be an aperture's BAR
+ * @ap: the aperture at @info->index
+ * @info: the user's argument, copied once by the caller: the user may change
+ *	its copy meanwhile, so nothing is read from @uinfo again
+ * @uinfo: where the user's argument is, for the answer
  *
  * Return: 0 or a negative errno.
  */
-int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
+int vfio_coherent_region_info(struct vfio_coherent_aperture *ap,
+			      struct vfio_region_info *info,
 			      struct vfio_region_info __user *uinfo)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info_cap_sparse_mmap *sparse;
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
-	struct vfio_coherent_aperture *ap;
-	struct vfio_region_info info;
 	size_t size;
 	int ret;
 
-	if (copy_from_user(&info, uinfo, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	ap = vfio_coherent_aperture_at_bar(cdev, info.index);
-	if (WARN_ON(!ap))
+	if (info->argsz < minsz)
 		return -EINVAL;
 
 	size = struct_size(sparse, areas, 1);
@@ -87,24 +89,24 @@ int vfio_coherent_region_info(struct vfio_coherent_device *cdev,
 	if (ret)
 		return ret;
 
-	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-	info.size = vfio_coherent_bar_size(ap);
-	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-		     VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
-	if (info.argsz < sizeof(info) + caps.size) {
+	info->offset = VFIO_PCI_INDEX_TO_OFFSET(info->index);
+	info->size = vfio_coherent_bar_size(ap);
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+		      VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
+	if (info->argsz < sizeof(*info) + caps.size) {
 		/* Too short for the capability: say how much is needed. */
-		info.argsz = sizeof(info) + caps.size;
-		info.cap_offset = 0;
+		info->argsz = sizeof(*info) + caps.size;
+		info->cap_offset = 0;
 	} else {
-		vfio_info_cap_shift(&caps, sizeof(info));
+		vfio_info_cap_shift(&caps, sizeof(*info));
 		if (copy_to_user(uinfo + 1, caps.buf, caps.size)) {
 			kfree(caps.buf);
 			return -EFAULT;
 		}
-		info.cap_offset = sizeof(info);
+		info->cap_offset = sizeof(*info);
 	}
 	kfree(caps.buf);
-	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+	return copy_to_user(uinfo, info, sizeof(*info)) ? -EFAULT : 0;
 }
 
 /**
@@ -205,7 +207,7 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	size_t total, mem, done, len;
 	void *kaddr, *bounce;
 	unsigned int i;
-	int ret;
+	ssize_t ret;
 
 	ap = vfio_coherent_aperture_at_bar(cdev, VFIO_PCI_OFFSET_TO_INDEX(*ppos));
 	if (WARN_ON(!ap))
@@ -215,9 +217,17 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	if (ret)
 		return ret;
 
+	/* As vfio_pci_rw(): a function in runtime low power is woken up. */
+	ret = pm_runtime_resume_and_get(&cdev->core.pdev->dev);
+	if (ret) {
+		pci_info_ratelimited(cdev->core.pdev, "runtime resume failed: %zd\n", ret);
+		return -EIO;
+	}
 	bounce = kmalloc(clamp_t(size_t, total, 1, RW_CHUNK), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
+	if (!bounce) {
+		ret = -ENOMEM;
+		goto out_pm;
+	}
 	kaddr = mem ? vfio_coherent_kaddr(cdev, i) : NULL;
 	if (IS_ERR(kaddr)) {
 		ret = PTR_ERR(kaddr);
@@ -251,9 +261,10 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 		}
 	}
 	*ppos += total;
-	kfree(bounce);
-	return total;
+	ret = total;
 out:
 	kfree(bounce);
+out_pm:
+	pm_runtime_put(&cdev->core.pdev->dev);
 	return ret;
 }

@@ -6,7 +6,9 @@
  * memory disable, reset and close. Runs in the machine of vc_machine.h.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <stddef.h>
@@ -426,6 +428,133 @@ TEST_F(region, mapping_then_close)
 	munmap((void *)p, 4096);
 	/* Now closed for real: it opens again. */
 	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+}
+
+static int low_power(int device, int enter)
+{
+	struct vfio_device_feature feature = {
+		.argsz = sizeof(feature),
+		.flags = VFIO_DEVICE_FEATURE_SET |
+			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
+				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	return ioctl(device, VFIO_DEVICE_FEATURE, &feature) ? -errno : 0;
+}
+
+/*
+ * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY: vfio-pci-core refuses to map BAR 0
+ * of the same function while the user keeps it in low power (the control),
+ * and so must we for the apertures: on hardware that would be access to
+ * memory behind a function in D3. read/write wakes the function, as for
+ * vfio-pci BARs. After LOW_POWER_EXIT both mappings work again.
+ */
+TEST_F(region, low_power_refuses_mappings)
+{
+	int d = self->v.device;
+	unsigned char *p, *bar0;
+	unsigned char b = 0;
+
+	vc_set_memory(d, 1);
+	bar0 = mmap(NULL, VC_TESTDEV_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
+		    REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
+	ASSERT_NE(MAP_FAILED, (void *)bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
+	p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(p, 0x5a);
+	EXPECT_FALSE(vc_faults(bar0));
+	EXPECT_FALSE(vc_faults(p));
+
+	ASSERT_EQ(0, low_power(d, 1));
+	EXPECT_TRUE(vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map");
+	EXPECT_TRUE(vc_faults(p)) TH_LOG("usemem mapped while in low power");
+	EXPECT_TRUE(vc_faults(p + PMD_SIZE));
+	/* read/write wakes the function up, as vfio_pci_rw() does. */
+	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(0x5a, b);
+
+	ASSERT_EQ(0, low_power(d, 0));
+	EXPECT_FALSE(vc_faults(bar0));
+	EXPECT_FALSE(vc_faults(p));
+	EXPECT_EQ(0x5a, vc_peek(p));
+	munmap((void *)p, 2 * PMD_SIZE);
+	munmap((void *)bar0, VC_TESTDEV_BAR0_SIZE);
+}
+
+/* The user's VFIO_DEVICE_GET_REGION_INFO argument, changed under the kernel. */
+struct index_flipper {
+	struct vfio_region_info *info;
+	int stop;
+};
+
+static void *flip_index(void *arg)
+{
+	struct index_flipper *f = arg;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&f->info->index, VFIO_PCI_BAR0_REGION_INDEX,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&f->info->index, VC_USEMEM_BAR, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static long read_tainted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	long tainted = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &tainted) != 1)
+			tainted = -1;
+		fclose(f);
+	}
+	return tainted;
+}
+
+/*
+ * Another thread flips the index of the argument between an aperture's BAR
+ * and BAR 0 while this one asks for region info: every call must answer
+ * for one or the other, never fail, never warn (a WARN taints the kernel,
+ * and with panic_on_warn any VFIO user could panic the host).
+ */
+TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
+{
+	struct index_flipper f = {};
+	unsigned long calls = 0, failed = 0, usemem = 0, bar0 = 0;
+	long tainted = read_tainted();
+	struct timespec t0, t;
+	pthread_t thread;
+	char *buf;
+
+	ASSERT_LE(0, tainted);
+	buf = calloc(1, 4096);
+	ASSERT_NE(NULL, buf);
+	f.info = (void *)buf;
+	f.info->index = VC_USEMEM_BAR;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, flip_index, &f));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		f.info->argsz = 4096;
+		if (ioctl(self->v.device, VFIO_DEVICE_GET_REGION_INFO, f.info))
+			failed++;
+		else if (f.info->offset == (__u64)REGION_OFF(VC_USEMEM_BAR))
+			usemem++;
+		else
+			bar0++;
+		calls++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (calls < 200000 && t.tv_sec - t0.tv_sec < 3);
+
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	ksft_print_msg("%lu calls: %lu usemem, %lu BAR 0, %lu failed\n",
+		       calls, usemem, bar0, failed);
+	EXPECT_EQ(0, failed);
+	EXPECT_LT(0, usemem);
+	EXPECT_EQ(tainted, read_tainted()) TH_LOG("the kernel got tainted");
+	free(buf);
 }
 
 TEST_HARNESS_MAIN
