@@ -281,12 +281,25 @@ def walk_kunit_json(group, results):
 
 
 USER_TAP = re.compile(r"^(ok|not ok) \d+ (.*)$")
+# The selftests run through both VFIO APIs: the group/container with type1,
+# then the device cdev with iommufd (vc_util.h reads VC_VFIO_API).
+CDEV = "echo VC-API cdev\nsetenv VC_VFIO_API cdev\n"
+GROUP = "echo VC-API group\nsetenv VC_VFIO_API group\n"
+
+
+def both_apis(tests):
+    """Steps running each program through the group API, then the cdev API."""
+    runs = "".join("run /bin/%s\n" % t for t in tests)
+    return GROUP + runs + CDEV + runs + GROUP
 
 
 def user_results(console):
     """Selftest TAP lines between VC-RUN-BEGIN and VC-RUN-END."""
-    results, prog, seen_fail = [], None, False
+    results, prog, seen_fail, api = [], None, False, ""
     for l in console.splitlines():
+        if l.startswith("VC-API "):
+            api = "" if l.split()[1] == "group" else l.split()[1] + ": "
+            continue
         if l.startswith("VC-RUN-BEGIN "):
             prog, seen_fail = l.split()[1], False
             continue
@@ -306,7 +319,7 @@ def user_results(console):
                 status = "PASS"
             else:
                 status, seen_fail = "FAIL", True
-            results.append((os.path.basename(prog) + ": " + name, status))
+            results.append((api + os.path.basename(prog) + ": " + name, status))
     if prog is not None:
         results.append((prog + " (did not finish)", "FAIL"))
     return results
@@ -482,8 +495,7 @@ def cpu_machine_check(console, what, fwb, dic):
 
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
-    steps = (LOAD + TESTDEV + KUNIT +
-             "".join("run /bin/%s\n" % t for t in SELFTESTS))
+    steps = LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS)
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + judge(console, finished)
     results += cpu_machine_check(console, "default", True, True)
@@ -511,7 +523,7 @@ def cmd_check(args):
     results += cpu_machine_check(console, "FWB-without-DIC", True, False)
     secs += nsecs
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
-    steps = (LOAD + ACPI_PEER + "".join("run /bin/%s\n" % t for t in ACPI_SELFTESTS) +
+    steps = (LOAD + ACPI_PEER + both_apis(ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
     console, asecs, finished = boot("check-acpi", steps, echo=args.verbose, acpi=True)
     results += [("acpi: " + n, s) for n, s in judge(console, finished)]

@@ -8,6 +8,7 @@
  *	rmmod NAME		unload a module
  *	write PATH TEXT		write TEXT to a (sysfs) file
  *	echo TEXT		print TEXT
+ *	setenv NAME VALUE	set an environment variable for programs started later
  *	run PROG [ARGS...]	run a program, framed by VC-RUN-BEGIN/END lines
  *
  * A failing insmod, rmmod or write prints "VC-STEP-FAIL" and the runner
@@ -142,6 +143,9 @@ static void do_step(char *line)
 		printf("vc-init: rmmod %s: %s\n", argv[1], ret ? strerror(-ret) : "ok");
 		if (ret)
 			printf("VC-STEP-FAIL rmmod %s\n", argv[1]);
+	} else if (!strcmp(argv[0], "setenv") && argc == 3) {
+		if (setenv(argv[1], argv[2], 1))
+			printf("VC-STEP-FAIL setenv %s: %s\n", argv[1], strerror(errno));
 	} else if (!strcmp(argv[0], "run") && argc >= 2) {
 		run(argv + 1);
 	} else {

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers for the vfio-coherent selftests: sysfs binding, the VFIO
- * group/container dance, and reading the kernel log.
+ * Helpers for the vfio-coherent selftests: sysfs binding, opening the
+ * device through either VFIO API (group/container with type1, or the
+ * device cdev bound to iommufd), and reading the kernel log.
  */
 #ifndef VC_UTIL_H
 #define VC_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/iommufd.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
@@ -191,13 +194,80 @@ static inline int vc_kmsg_has(int fd, const char *text)
 	}
 }
 
+/* An open VFIO device; the fds the API used are kept until close. */
 struct vc_vfio {
-	int container;
-	int group;
+	int container;	/* group API: the type1 container */
+	int group;	/* group API: the group */
+	int iommufd;	/* cdev API: /dev/iommu the device is bound to */
 	int device;
 };
 
-/* Open @bdf through its VFIO group with the type1 IOMMU; -errno on failure. */
+/*
+ * Which API vc_vfio_open() uses: the group/container with type1, or, with
+ * VC_VFIO_API=cdev in the environment, the device's cdev bound to iommufd
+ * with an IOAS attached, as QEMU and KubeVirt do now. The machine runs
+ * every selftest both ways.
+ */
+static inline int vc_vfio_api_cdev(void)
+{
+	const char *api = getenv("VC_VFIO_API");
+
+	return api && !strcmp(api, "cdev");
+}
+
+/* The device's cdev: /dev/vfio/devices/vfioN, from sysfs. */
+static inline int vc_vfio_cdev_path(const char *bdf, char *path, size_t size)
+{
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENODEV;
+
+	snprintf(path, size, "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "vfio", 4)) {
+			snprintf(path, size, "/dev/vfio/devices/%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	closedir(dir);
+	return ret;
+}
+
+static inline int vc_vfio_open_cdev(const char *bdf, struct vc_vfio *v)
+{
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vc_vfio_cdev_path(bdf, path, sizeof(path));
+	if (ret)
+		return ret;
+	v->device = open(path, O_RDWR | O_CLOEXEC);
+	if (v->device < 0)
+		return -errno;
+	v->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (v->iommufd < 0)
+		return -errno;
+	bind.iommufd = v->iommufd;
+	if (ioctl(v->device, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return -errno;
+	if (ioctl(v->iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		return -errno;
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(v->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Open @bdf through the API vc_vfio_api_cdev() says; -errno on failure
+ * (-ENOENT when the function is not bound to a VFIO driver).
+ */
 static inline int vc_vfio_open(const char *bdf, struct vc_vfio *v)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -207,7 +277,10 @@ static inline int vc_vfio_open(const char *bdf, struct vc_vfio *v)
 
 	v->container = -1;
 	v->group = -1;
+	v->iommufd = -1;
 	v->device = -1;
+	if (vc_vfio_api_cdev())
+		return vc_vfio_open_cdev(bdf, v);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
@@ -244,8 +317,11 @@ static inline void vc_vfio_close(struct vc_vfio *v)
 		close(v->group);
 	if (v->container >= 0)
 		close(v->container);
+	if (v->iommufd >= 0)
+		close(v->iommufd);
 	v->container = -1;
 	v->group = -1;
+	v->iommufd = -1;
 	v->device = -1;
 }
 

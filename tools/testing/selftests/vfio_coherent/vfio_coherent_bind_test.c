@@ -95,6 +95,38 @@ TEST(vfio_device_info)
 	vc_vfio_close(&v);
 }
 
+/*
+ * The device was opened through the API this run is for: the cdev
+ * (/dev/vfio/devices/vfioN, bound to iommufd) or a group's anonymous device
+ * file. Keeps a run that meant to test the cdev API from quietly testing
+ * the group API.
+ */
+TEST(vfio_api_as_asked)
+{
+	char link[PATH_MAX], path[64];
+	struct vc_vfio v;
+	ssize_t n;
+
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &v));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", v.device);
+	n = readlink(path, link, sizeof(link) - 1);
+	ASSERT_LT(0, n);
+	link[n] = 0;
+	ksft_print_msg("VFIO API %s: device file %s\n",
+		       vc_vfio_api_cdev() ? "cdev + iommufd" : "group + type1", link);
+	if (vc_vfio_api_cdev()) {
+		EXPECT_EQ(0, strncmp(link, "/dev/vfio/devices/vfio", 22));
+		EXPECT_LE(0, v.iommufd);
+		EXPECT_EQ(-1, v.group);
+	} else {
+		EXPECT_STREQ("anon_inode:[vfio-device]", link);
+		EXPECT_LE(0, v.group);
+		EXPECT_EQ(-1, v.iommufd);
+	}
+	vc_vfio_close(&v);
+}
+
 TEST(region_info_reports_apertures)
 {
 	struct vfio_region_info info;
