@@ -12,24 +12,32 @@
  *
  * - an unknown memory type: -EINVAL
  * - a zero size, or a base or size that is not page aligned: -EINVAL
+ * - a size above what a VFIO region can address (1 TiB, the region index
+ *   is bit 40 of the file offset): -EINVAL
  * - base + size wrapping around the physical address space: -EOVERFLOW
  * - any overlap with System RAM: -EBUSY (that memory has struct pages and
  *   belongs to the kernel)
+ * - any page with a struct page all the same (a no-map carve-out of
+ *   memory, ZONE_DEVICE memory): -EBUSY; memory failure of such a page
+ *   would not reach the aperture's mappings
  * - a virtual BAR index that cannot hold a 64-bit BAR (not 0 to 4): -EINVAL
  * - a virtual BAR whose two slots the device implements, or another
  *   aperture already uses: -EBUSY
  * - no free 64-bit BAR left for an aperture that lets the core choose:
  *   -ENOSPC
  * - an overlap with another aperture of the same device: -EINVAL
- * - an overlap with any resource already claimed in the iomem tree (another
- *   device, another vfio-coherent binding): -EBUSY
+ * - an overlap with any memory resource of the iomem tree, claimed or not
+ *   (a host bridge window, a BAR of this or another function, another
+ *   device, another vfio-coherent binding): -EBUSY. A resource that is not
+ *   busy would not stop the claim below from nesting inside it.
  *
- * The last check is also the claim: the range stays requested under the PCI
- * function's name for as long as the driver is bound.
+ * The last check goes with the claim: the range stays requested under the
+ * PCI function's name for as long as the driver is bound.
  */
 
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/overflow.h>
 #include <kunit/visibility.h>
 
@@ -61,6 +69,44 @@ unsigned long vfio_coherent_used_bars(struct pci_dev *pdev)
 	}
 	return used;
 }
+
+/* The largest aperture: a VFIO region is addressed by 40 bits of offset. */
+#define MAX_APERTURE_SIZE	BIT_ULL(VFIO_PCI_OFFSET_SHIFT)
+
+#ifdef CONFIG_SPARSEMEM
+#define PFN_VALID_STEP	PAGES_PER_SUBSECTION
+#else
+#define PFN_VALID_STEP	1UL
+#endif
+
+/**
+ * vfio_coherent_first_page() - the first PFN of a range with a struct page
+ * @base: physical base, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @pfn: where to put the PFN found
+ *
+ * pfn_valid() answers a whole subsection at a time with SPARSEMEM, so the
+ * range is checked in subsection steps.
+ *
+ * Return: true when some page of [@base, @base + @size) has a struct page.
+ */
+VISIBLE_IF_KUNIT bool vfio_coherent_first_page(phys_addr_t base, u64 size,
+					       unsigned long *pfn)
+{
+	unsigned long p = PHYS_PFN(base), last = PHYS_PFN(base + size - 1);
+
+	for (;;) {
+		if (pfn_valid(p)) {
+			*pfn = p;
+			return true;
+		}
+		if (last - p < PFN_VALID_STEP - (p & (PFN_VALID_STEP - 1)))
+			return false;
+		p = ALIGN_DOWN(p, PFN_VALID_STEP) + PFN_VALID_STEP;
+		cond_resched();
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_first_page);
 
 static int check_bar(struct device *dev, struct vfio_coherent_aperture *ap,
 		     unsigned long used)
@@ -110,6 +156,7 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 					    unsigned int nr_prev,
 					    unsigned long used_bars)
 {
+	unsigned long pfn;
 	phys_addr_t end;
 	unsigned int i;
 	int ret;
@@ -128,6 +175,11 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 			ap_name(ap), &ap->base, ap->size, PAGE_SIZE);
 		return -EINVAL;
 	}
+	if (ap->size > MAX_APERTURE_SIZE) {
+		dev_err(dev, "%s: size %#llx is more than a VFIO region can hold (%#llx)\n",
+			ap_name(ap), ap->size, MAX_APERTURE_SIZE);
+		return -EINVAL;
+	}
 	if (check_add_overflow(ap->base, (phys_addr_t)ap->size - 1, &end)) {
 		dev_err(dev, "%s: base %pa + size %#llx overflows the physical address space\n",
 			ap_name(ap), &ap->base, ap->size);
@@ -137,6 +189,11 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
 		dev_err(dev, "%s: [%pa-%pa] overlaps System RAM\n",
 			ap_name(ap), &ap->base, &end);
+		return -EBUSY;
+	}
+	if (vfio_coherent_first_page(ap->base, ap->size, &pfn)) {
+		dev_err(dev, "%s: [%pa-%pa] has struct pages (PFN %#lx): memory the kernel manages\n",
+			ap_name(ap), &ap->base, &end, pfn);
 		return -EBUSY;
 	}
 
@@ -162,17 +219,37 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_validate);
 
+/* The first memory resource of the iomem tree found overlapping. */
+static int found_resource(struct resource *res, void *arg)
+{
+	*(struct resource *)arg = *res;
+	return 1;
+}
+
 /**
  * vfio_coherent_claim() - request a validated aperture in the iomem tree
  * @dev: the device that owns the claim until it is unbound (devres)
  * @ap: the aperture
  *
- * Return: 0 on success, -EBUSY when any part of the range is already claimed.
+ * Return: 0 on success, -EBUSY when any part of the range is in a memory
+ * resource already, claimed or not.
  */
 VISIBLE_IF_KUNIT int vfio_coherent_claim(struct device *dev,
 					 const struct vfio_coherent_aperture *ap)
 {
 	phys_addr_t end = ap->base + ap->size - 1;
+	struct resource other = {};
+
+	/*
+	 * __request_region() nests inside a resource that is not busy (a
+	 * bridge window, a BAR): look for any.
+	 */
+	if (walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, ap->base, end,
+				&other, found_resource) > 0) {
+		dev_err(dev, "%s: [%pa-%pa] overlaps %pR (%s)\n", ap_name(ap),
+			&ap->base, &end, &other, other.name ?: "unnamed");
+		return -EBUSY;
+	}
 
 	if (!devm_request_mem_region(dev, ap->base, ap->size, dev_name(dev))) {
 		dev_err(dev, "%s: [%pa-%pa] is already claimed by another resource (see /proc/iomem)\n",

@@ -9,6 +9,7 @@
  */
 
 #include <kunit/device.h>
+#include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
@@ -91,7 +92,8 @@ static void vfio_coherent_aperture_test_overflow(struct kunit *test)
 	struct vfio_coherent_aperture ap = ap_at(last, 2 * PAGE_SIZE, 4);
 
 	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EOVERFLOW);
-	ap = ap_at(SZ_1G, (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1, 4);
+	/* Sizes up to 1 TiB only (see _too_large): wrap with one of 2 GiB. */
+	ap = ap_at(PHYS_ADDR_MAX - SZ_1G + 1, SZ_2G, 4);
 	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EOVERFLOW);
 	/* The very last page of the address space does not overflow. */
 	ap = ap_at(last, PAGE_SIZE, 4);
@@ -264,6 +266,71 @@ static void vfio_coherent_aperture_test_bar_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_coherent_bar_size(&ap), (u64)PAGE_SIZE);
 }
 
+/* A VFIO region holds 1 TiB at most: larger is refused, not wrapped. */
+static void vfio_coherent_aperture_test_too_large(struct kunit *test)
+{
+	struct vfio_coherent_aperture ap = ap_at(FREE_BASE, 1ULL << 40, 4);
+
+	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), 0);
+	ap.size += PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EINVAL);
+	ap.size = 1ULL << 63;
+	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EINVAL);
+}
+
+/* Pages with a struct page are found, subsection by subsection. */
+static void vfio_coherent_aperture_test_struct_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_first_page(page_to_phys(page),
+							 PAGE_SIZE, &pfn));
+	KUNIT_EXPECT_EQ(test, pfn, page_to_pfn(page));
+	/* From physical address 0 up to that page: some PFN is found. */
+	pfn = 0;
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_first_page(0, page_to_phys(page) +
+							 PAGE_SIZE, &pfn));
+	KUNIT_EXPECT_TRUE(test, pfn_valid(pfn));
+	KUNIT_EXPECT_LE(test, pfn, page_to_pfn(page));
+	/* Nothing up here. */
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_first_page(FREE_BASE, SZ_1G, &pfn));
+	__free_page(page);
+}
+
+static void release_test_resource(void *res)
+{
+	release_resource(res);
+}
+
+/*
+ * An aperture inside a memory resource that is not busy (a host bridge
+ * window, a BAR) is refused: request_mem_region() alone would nest in it.
+ */
+static void vfio_coherent_aperture_test_claim_nested(struct kunit *test)
+{
+	struct vfio_coherent_aperture ap = ap_at(FREE_BASE + SZ_1M, SZ_1M, 4);
+	struct resource *window = kunit_kzalloc(test, sizeof(*window), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, window);
+	window->name = "test bridge window";
+	window->start = FREE_BASE;
+	window->end = FREE_BASE + SZ_16M - 1;
+	window->flags = IORESOURCE_MEM;
+	KUNIT_ASSERT_EQ(test, insert_resource(&iomem_resource, window), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_test_resource,
+							window), 0);
+
+	KUNIT_EXPECT_EQ(test, vfio_coherent_claim(test_dev(test), &ap), -EBUSY);
+	/* Straddling its end too. */
+	ap = ap_at(FREE_BASE + SZ_16M - PAGE_SIZE, SZ_1M, 4);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_claim(test_dev(test), &ap), -EBUSY);
+	/* Right after it is free. */
+	ap = ap_at(FREE_BASE + SZ_16M, SZ_1M, 4);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_claim(test_dev(test), &ap), 0);
+}
+
 static struct kunit_case vfio_coherent_aperture_cases[] = {
 	KUNIT_CASE(vfio_coherent_aperture_test_valid),
 	KUNIT_CASE(vfio_coherent_aperture_test_bad_type),
@@ -280,6 +347,9 @@ static struct kunit_case vfio_coherent_aperture_cases[] = {
 	KUNIT_CASE(vfio_coherent_aperture_test_claim),
 	KUNIT_CASE(vfio_coherent_aperture_test_claim_existing),
 	KUNIT_CASE(vfio_coherent_aperture_test_bar_size),
+	KUNIT_CASE(vfio_coherent_aperture_test_too_large),
+	KUNIT_CASE(vfio_coherent_aperture_test_struct_page),
+	KUNIT_CASE(vfio_coherent_aperture_test_claim_nested),
 	{}
 };
 
