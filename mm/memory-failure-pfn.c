@@ -44,34 +44,6 @@ static DEFINE_MUTEX(pfn_space_lock);
 static DEFINE_SPINLOCK(pfn_space_tree_lock);
 static struct rb_root_cached pfn_space_root = RB_ROOT_CACHED;
 
-#ifdef CONFIG_SPARSEMEM
-#define PFN_VALID_STEP	PAGES_PER_SUBSECTION
-#else
-#define PFN_VALID_STEP	1UL
-#endif
-
-/*
- * Whether a PFN of [@start, @last] has a struct page; the first one in
- * *@found. pfn_valid() answers for a whole subsection at a time with
- * SPARSEMEM.
- */
-static bool pfn_range_has_page(unsigned long start, unsigned long last,
-			       unsigned long *found)
-{
-	unsigned long pfn = start;
-
-	for (;;) {
-		if (pfn_valid(pfn)) {
-			*found = pfn;
-			return true;
-		}
-		if (last - pfn < PFN_VALID_STEP - (pfn & (PFN_VALID_STEP - 1)))
-			return false;
-		pfn = ALIGN_DOWN(pfn, PFN_VALID_STEP) + PFN_VALID_STEP;
-		cond_resched();
-	}
-}
-
 /**
  * register_pfn_address_space() - route memory failures of a PFN range
  * @pfn_space: the range, its mapping and callbacks; must stay valid until
@@ -95,7 +67,7 @@ int register_pfn_address_space(struct pfn_address_space *pfn_space)
 	    node->start > node->last)
 		return -EINVAL;
 
-	if (pfn_range_has_page(node->start, node->last, &pfn)) {
+	if (pfn_range_has_struct_page(node->start, node->last, &pfn)) {
 		pr_err("PFN range [%#lx-%#lx]: %#lx has a struct page\n",
 		       node->start, node->last, pfn);
 		return -EINVAL;

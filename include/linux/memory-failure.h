@@ -7,6 +7,8 @@
 
 #include <linux/errno.h>
 #include <linux/interval_tree.h>
+#include <linux/mmzone.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct address_space;
@@ -41,6 +43,42 @@ struct pfn_address_space {
 				pgoff_t *pgoff);
 	int (*failure)(struct pfn_address_space *pfn_space, unsigned long pfn);
 };
+
+/**
+ * pfn_range_has_struct_page() - whether a PFN range has a page with struct page
+ * @first: first PFN of the range
+ * @last: last PFN of the range, inclusive, not below @first
+ * @pfn: where to put the first such PFN found
+ *
+ * Only memory without struct page can be registered; drivers check it when
+ * they validate their firmware's description. pfn_valid() answers for a
+ * whole subsection at a time with SPARSEMEM, so the range is walked in
+ * subsection steps. May sleep.
+ *
+ * Return: true when some PFN of [@first, @last] is pfn_valid().
+ */
+static inline bool pfn_range_has_struct_page(unsigned long first,
+					     unsigned long last,
+					     unsigned long *pfn)
+{
+#ifdef CONFIG_SPARSEMEM
+	const unsigned long step = PAGES_PER_SUBSECTION;
+#else
+	const unsigned long step = 1;
+#endif
+	unsigned long p = first;
+
+	for (;;) {
+		if (pfn_valid(p)) {
+			*pfn = p;
+			return true;
+		}
+		if (last - p < step - (p & (step - 1)))
+			return false;
+		p = ALIGN_DOWN(p, step) + step;
+		cond_resched();
+	}
+}
 
 #ifdef CONFIG_MEMORY_FAILURE
 int register_pfn_address_space(struct pfn_address_space *pfn_space);

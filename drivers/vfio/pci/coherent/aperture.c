@@ -37,7 +37,6 @@
 
 #include <linux/ioport.h>
 #include <linux/mm.h>
-#include <linux/mmzone.h>
 #include <linux/overflow.h>
 #include <kunit/visibility.h>
 
@@ -72,41 +71,6 @@ unsigned long vfio_coherent_used_bars(struct pci_dev *pdev)
 
 /* The largest aperture: a VFIO region is addressed by 40 bits of offset. */
 #define MAX_APERTURE_SIZE	BIT_ULL(VFIO_PCI_OFFSET_SHIFT)
-
-#ifdef CONFIG_SPARSEMEM
-#define PFN_VALID_STEP	PAGES_PER_SUBSECTION
-#else
-#define PFN_VALID_STEP	1UL
-#endif
-
-/**
- * vfio_coherent_first_page() - the first PFN of a range with a struct page
- * @base: physical base, page aligned
- * @size: size in bytes, page aligned, not zero
- * @pfn: where to put the PFN found
- *
- * pfn_valid() answers a whole subsection at a time with SPARSEMEM, so the
- * range is checked in subsection steps.
- *
- * Return: true when some page of [@base, @base + @size) has a struct page.
- */
-VISIBLE_IF_KUNIT bool vfio_coherent_first_page(phys_addr_t base, u64 size,
-					       unsigned long *pfn)
-{
-	unsigned long p = PHYS_PFN(base), last = PHYS_PFN(base + size - 1);
-
-	for (;;) {
-		if (pfn_valid(p)) {
-			*pfn = p;
-			return true;
-		}
-		if (last - p < PFN_VALID_STEP - (p & (PFN_VALID_STEP - 1)))
-			return false;
-		p = ALIGN_DOWN(p, PFN_VALID_STEP) + PFN_VALID_STEP;
-		cond_resched();
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_first_page);
 
 static int check_bar(struct device *dev, struct vfio_coherent_aperture *ap,
 		     unsigned long used)
@@ -191,7 +155,8 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 			ap_name(ap), &ap->base, &end);
 		return -EBUSY;
 	}
-	if (vfio_coherent_first_page(ap->base, ap->size, &pfn)) {
+	if (pfn_range_has_struct_page(PHYS_PFN(ap->base),
+				      PHYS_PFN(ap->base + ap->size - 1), &pfn)) {
 		dev_err(dev, "%s: [%pa-%pa] has struct pages (PFN %#lx): memory the kernel manages\n",
 			ap_name(ap), &ap->base, &end, pfn);
 		return -EBUSY;

@@ -145,7 +145,6 @@ int vfio_coherent_validate(struct device *dev,
 			   struct vfio_coherent_aperture *ap,
 			   const struct vfio_coherent_aperture *prev,
 			   unsigned int nr_prev, unsigned long used_bars);
-bool vfio_coherent_first_page(phys_addr_t base, u64 size, unsigned long *pfn);
 int vfio_coherent_claim(struct device *dev,
 			const struct vfio_coherent_aperture *ap);
 #endif

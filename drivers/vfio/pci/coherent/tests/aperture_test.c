@@ -278,27 +278,6 @@ static void vfio_coherent_aperture_test_too_large(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, validate(test, &ap, NULL, 0, 0), -EINVAL);
 }
 
-/* Pages with a struct page are found, subsection by subsection. */
-static void vfio_coherent_aperture_test_struct_page(struct kunit *test)
-{
-	struct page *page = alloc_page(GFP_KERNEL);
-	unsigned long pfn = 0;
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_first_page(page_to_phys(page),
-							 PAGE_SIZE, &pfn));
-	KUNIT_EXPECT_EQ(test, pfn, page_to_pfn(page));
-	/* From physical address 0 up to that page: some PFN is found. */
-	pfn = 0;
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_first_page(0, page_to_phys(page) +
-							 PAGE_SIZE, &pfn));
-	KUNIT_EXPECT_TRUE(test, pfn_valid(pfn));
-	KUNIT_EXPECT_LE(test, pfn, page_to_pfn(page));
-	/* Nothing up here. */
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_first_page(FREE_BASE, SZ_1G, &pfn));
-	__free_page(page);
-}
-
 static void release_test_resource(void *res)
 {
 	release_resource(res);
@@ -348,7 +327,6 @@ static struct kunit_case vfio_coherent_aperture_cases[] = {
 	KUNIT_CASE(vfio_coherent_aperture_test_claim_existing),
 	KUNIT_CASE(vfio_coherent_aperture_test_bar_size),
 	KUNIT_CASE(vfio_coherent_aperture_test_too_large),
-	KUNIT_CASE(vfio_coherent_aperture_test_struct_page),
 	KUNIT_CASE(vfio_coherent_aperture_test_claim_nested),
 	{}
 };
