@@ -39,7 +39,7 @@ MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3
 # reset method (secondary bus reset) as assigned GPUs do; the others are on
 # the root bus.
 DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
-           "-device", "pci-testdev,bus=rp0,addr=0.0"]
+           "-device", "nvme,serial=vc-gpu,bus=rp0,addr=0.0"]
 for slot in (3, 4, 5):
     DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
 APPEND = ("console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The vfio-coherent test machine (tools/testing/vfio-coherent/machine/):
- * four QEMU pci-testdev functions (memory BAR 0, I/O BAR 1), the described
- * one alone behind a PCIe root port (so it can be reset), the others on the
- * root bus,
+ * the described function alone behind a PCIe root port, a GPU stand-in
+ * with what real GPUs have (QEMU's nvme: PCI Express with FLR, power
+ * management, MSI-X, a 64-bit BAR 0 of 16 KiB; no guest driver claims it),
+ * and three pci-testdev functions (memory BAR 0, I/O BAR 1) on the root
+ * bus,
  * and 5 GiB of guest RAM hidden from the kernel with mem=3G of 8G
  * (0x100000000-0x23fffffff) that the devicetree hands out as apertures.
  * Keep in step with coherent-dt.dtsi and the runner's QEMU options.
@@ -47,5 +49,7 @@
 
 /* pci-testdev's own memory BAR. */
 #define VC_TESTDEV_BAR0_SIZE	4096ULL
+/* The GPU stand-in's own BAR 0 (64-bit, so BAR slots 0 and 1). */
+#define VC_GOOD_BAR0_SIZE	0x4000ULL
 
 #endif

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <time.h>
 #include <sys/mman.h>
@@ -136,10 +137,10 @@ TEST_F(region, config_bar_sizing)
 	EXPECT_EQ(VC_RESMEM_BAR_SIZE, size_bar(self->v.device, VC_RESMEM_BAR, &type));
 	EXPECT_EQ(PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH, type);
 
-	/* The device's own 32-bit BAR 0 is vfio-pci-core's, untouched. */
+	/* The device's own BAR 0 is vfio-pci-core's, untouched. */
 	orig = cfg_read32(self->v.device, bar0);
 	cfg_write32(self->v.device, bar0, 0xffffffff);
-	EXPECT_EQ(~(__u32)(VC_TESTDEV_BAR0_SIZE - 1),
+	EXPECT_EQ(~(__u32)(VC_GOOD_BAR0_SIZE - 1),
 		  cfg_read32(self->v.device, bar0) & ~0xfU);
 	cfg_write32(self->v.device, bar0, orig);
 }
@@ -456,7 +457,7 @@ TEST_F(region, low_power_refuses_mappings)
 	unsigned char b = 0;
 
 	vc_set_memory(d, 1);
-	bar0 = mmap(NULL, VC_TESTDEV_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
+	bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
 		    REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
 	ASSERT_NE(MAP_FAILED, (void *)bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
 	p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
@@ -478,7 +479,77 @@ TEST_F(region, low_power_refuses_mappings)
 	EXPECT_FALSE(vc_faults(p));
 	EXPECT_EQ(0x5a, vc_peek(p));
 	munmap((void *)p, 2 * PMD_SIZE);
-	munmap((void *)bar0, VC_TESTDEV_BAR0_SIZE);
+	munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
+}
+
+/* The config space offset of capability @id, 0 if the function has none. */
+static unsigned int find_cap(int device, unsigned int id)
+{
+	unsigned int pos = cfg_read32(device, PCI_CAPABILITY_LIST) & 0xfc;
+	int n;
+
+	for (n = 0; pos && n < 48; n++) {
+		__u32 hdr = cfg_read32(device, pos);
+
+		if ((hdr & 0xff) == id)
+			return pos;
+		pos = (hdr >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+#define PMCSR_D0	0
+#define PMCSR_D3HOT	3
+
+/* Set the power state field of PMCSR, as a guest's driver does. */
+static void set_pmcsr_state(int device, unsigned int pm, __u32 state)
+{
+	__u32 v = cfg_read32(device, pm + PCI_PM_CTRL);
+
+	cfg_write32(device, pm + PCI_PM_CTRL, (v & ~PCI_PM_CTRL_STATE_MASK) | state);
+}
+
+/*
+ * The user puts the function in D3hot through PMCSR (the stand-in has a
+ * PM capability, as a GPU does): vfio-pci-core's BAR 0 stops mapping and
+ * reading (the control), and so must the apertures: no fault, read/write
+ * -EIO. Back in D0 both work again and the data is still there.
+ */
+TEST_F(region, pmcsr_d3hot_refuses_access)
+{
+	int d = self->v.device;
+	unsigned int pm = find_cap(d, PCI_CAP_ID_PM);
+	unsigned char *p, *bar0;
+	unsigned char b = 0;
+
+	ASSERT_NE(0, pm) TH_LOG("the stand-in has no PM capability");
+	vc_set_memory(d, 1);
+	bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
+		    REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
+	ASSERT_NE(MAP_FAILED, (void *)bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
+	p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	vc_poke(p, 0xa5);
+	EXPECT_FALSE(vc_faults(bar0));
+
+	set_pmcsr_state(d, pm, PMCSR_D3HOT);
+	EXPECT_EQ(PMCSR_D3HOT, cfg_read32(d, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK);
+	EXPECT_TRUE(vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map in D3hot");
+	EXPECT_TRUE(vc_faults(p)) TH_LOG("usemem mapped in D3hot");
+	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX)));
+	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(-1, pwrite(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EIO, errno);
+
+	set_pmcsr_state(d, pm, PMCSR_D0);
+	EXPECT_FALSE(vc_faults(bar0));
+	EXPECT_FALSE(vc_faults(p));
+	EXPECT_EQ(0xa5, vc_peek(p));
+	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(0xa5, b);
+	munmap((void *)p, 2 * PMD_SIZE);
+	munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
 }
 
 /* The user's VFIO_DEVICE_GET_REGION_INFO argument, changed under the kernel. */
@@ -487,10 +558,21 @@ struct index_flipper {
 	int stop;
 };
 
+/* Run the calling thread on @cpu only, so the two threads really race. */
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
 static void *flip_index(void *arg)
 {
 	struct index_flipper *f = arg;
 
+	pin_to(1);
 	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&f->info->index, VFIO_PCI_BAR0_REGION_INDEX,
 				 __ATOMIC_RELAXED);
@@ -513,10 +595,11 @@ static long read_tainted(void)
 }
 
 /*
- * Another thread flips the index of the argument between an aperture's BAR
- * and BAR 0 while this one asks for region info: every call must answer
- * for one or the other, never fail, never warn (a WARN taints the kernel,
- * and with panic_on_warn any VFIO user could panic the host).
+ * Another thread, on the other CPU, flips the index of the argument between
+ * an aperture's BAR and BAR 0 while this one asks for region info: every
+ * call must answer for one or the other, never fail, never warn (a WARN
+ * taints the kernel, and with panic_on_warn any VFIO user could panic the
+ * host). Both answers must have been seen, or the race was not run.
  */
 TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
 {
@@ -528,6 +611,7 @@ TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
 	char *buf;
 
 	ASSERT_LE(0, tainted);
+	ASSERT_EQ(0, pin_to(0));
 	buf = calloc(1, 4096);
 	ASSERT_NE(NULL, buf);
 	f.info = (void *)buf;
@@ -545,7 +629,7 @@ TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
 			bar0++;
 		calls++;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (calls < 200000 && t.tv_sec - t0.tv_sec < 3);
+	} while ((usemem < 1000 || bar0 < 1000) && t.tv_sec - t0.tv_sec < 10);
 
 	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
@@ -553,6 +637,7 @@ TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
 		       calls, usemem, bar0, failed);
 	EXPECT_EQ(0, failed);
 	EXPECT_LT(0, usemem);
+	EXPECT_LT(0, bar0) TH_LOG("the index never changed under a call: no race was run");
 	EXPECT_EQ(tainted, read_tainted()) TH_LOG("the kernel got tainted");
 	free(buf);
 }
