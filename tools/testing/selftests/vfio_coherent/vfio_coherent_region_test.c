@@ -431,6 +431,26 @@ TEST_F(region, mapping_then_close)
 	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
 }
 
+/*
+ * Memory decoding on, BAR 0 of the function (vfio-pci-core's, the control)
+ * and 4 MiB of usemem mapped, @val stored at the start of usemem, both
+ * mappings working.
+ */
+static void map_bar0_and_usemem(struct __test_metadata *_metadata, int d,
+				unsigned char **bar0, unsigned char **p,
+				unsigned char val)
+{
+	vc_set_memory(d, 1);
+	*bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
+		     REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
+	ASSERT_NE(MAP_FAILED, (void *)*bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
+	*p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)*p);
+	vc_poke(*p, val);
+	EXPECT_FALSE(vc_faults(*bar0));
+	EXPECT_FALSE(vc_faults(*p));
+}
+
 static int low_power(int device, int enter)
 {
 	struct vfio_device_feature feature = {
@@ -456,15 +476,7 @@ TEST_F(region, low_power_refuses_mappings)
 	unsigned char *p, *bar0;
 	unsigned char b = 0;
 
-	vc_set_memory(d, 1);
-	bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
-		    REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
-	ASSERT_NE(MAP_FAILED, (void *)bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
-	p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
-	ASSERT_NE(MAP_FAILED, (void *)p);
-	vc_poke(p, 0x5a);
-	EXPECT_FALSE(vc_faults(bar0));
-	EXPECT_FALSE(vc_faults(p));
+	map_bar0_and_usemem(_metadata, d, &bar0, &p, 0x5a);
 
 	ASSERT_EQ(0, low_power(d, 1));
 	EXPECT_TRUE(vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map");
@@ -523,14 +535,7 @@ TEST_F(region, pmcsr_d3hot_refuses_access)
 	unsigned char b = 0;
 
 	ASSERT_NE(0, pm) TH_LOG("the stand-in has no PM capability");
-	vc_set_memory(d, 1);
-	bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
-		    REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
-	ASSERT_NE(MAP_FAILED, (void *)bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
-	p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
-	ASSERT_NE(MAP_FAILED, (void *)p);
-	vc_poke(p, 0xa5);
-	EXPECT_FALSE(vc_faults(bar0));
+	map_bar0_and_usemem(_metadata, d, &bar0, &p, 0xa5);
 
 	set_pmcsr_state(d, pm, PMCSR_D3HOT);
 	EXPECT_EQ(PMCSR_D3HOT, cfg_read32(d, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK);
