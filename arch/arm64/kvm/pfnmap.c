@@ -159,11 +159,14 @@ enum kvm_pfnmap_s2 kvm_pfnmap_s2_type(struct mm_struct *mm, unsigned long hva,
  * @vma: the VMA, mmap lock held for reading
  * @hva: the first address of the memslot in @vma
  *
- * When this host cannot map cacheable memory outside the linear map, look
- * at what @vma maps at @hva (faulting it in if needed): memory outside the
- * linear map that the host maps cacheable is refused. RAM (PFNs in the
- * linear map), uncached mappings and anything that cannot be looked up are
- * accepted; a fault on refused memory fails later anyway.
+ * When this host cannot map cacheable memory outside the linear map and
+ * @vma says it maps memory cacheable, look at what it maps at @hva
+ * (faulting it in if needed): memory outside the linear map that the host
+ * maps cacheable is refused. RAM (PFNs in the linear map), uncached
+ * entries and anything that cannot be looked up are accepted, as are VMAs
+ * whose protection is not cacheable (vfio-pci BARs: nothing is faulted in
+ * for them); a fault on cacheable memory outside the linear map fails
+ * later anyway.
  *
  * Return: 0, or -EINVAL to refuse the memslot.
  */
@@ -175,6 +178,10 @@ int kvm_pfnmap_check_memslot(struct vm_area_struct *vma, unsigned long hva)
 
 	/* Nothing is refused when cacheable PFNMAP works or is off. */
 	if (!(host & KVM_PFNMAP_ENABLED) || (host & KVM_PFNMAP_ALL) == KVM_PFNMAP_ALL)
+		return 0;
+	/* Only a VMA that says it is cacheable is looked into. */
+	if (kvm_pfnmap_s2_decide(vma->vm_page_prot, false, host) !=
+	    KVM_PFNMAP_S2_UNSUPPORTED)
 		return 0;
 
 	if (kvm_pfnmap_lookup(vma, hva, &pfn, &prot)) {
