@@ -184,41 +184,35 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_validate);
 
-/* The first memory resource of the iomem tree found overlapping. */
-static int found_resource(struct resource *res, void *arg)
-{
-	*(struct resource *)arg = *res;
-	return 1;
-}
-
 /**
  * vfio_coherent_claim() - request a validated aperture in the iomem tree
  * @dev: the device that owns the claim until it is unbound (devres)
  * @ap: the aperture
  *
- * Return: 0 on success, -EBUSY when any part of the range is in a memory
- * resource already, claimed or not.
+ * Return: 0 on success, -EBUSY when any part of the range is claimed, or
+ * the range lies inside another memory resource (claimed or not).
  */
 VISIBLE_IF_KUNIT int vfio_coherent_claim(struct device *dev,
 					 const struct vfio_coherent_aperture *ap)
 {
 	phys_addr_t end = ap->base + ap->size - 1;
-	struct resource other = {};
+	struct resource *res, *parent;
 
-	/*
-	 * __request_region() nests inside a resource that is not busy (a
-	 * bridge window, a BAR): look for any.
-	 */
-	if (walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, ap->base, end,
-				&other, found_resource) > 0) {
-		dev_err(dev, "%s: [%pa-%pa] overlaps %pR (%s)\n", ap_name(ap),
-			&ap->base, &end, &other, other.name ?: "unnamed");
-		return -EBUSY;
-	}
-
-	if (!devm_request_mem_region(dev, ap->base, ap->size, dev_name(dev))) {
+	res = devm_request_mem_region(dev, ap->base, ap->size, dev_name(dev));
+	if (!res) {
 		dev_err(dev, "%s: [%pa-%pa] is already claimed by another resource (see /proc/iomem)\n",
 			ap_name(ap), &ap->base, &end);
+		return -EBUSY;
+	}
+	/*
+	 * __request_region() nests inside a resource that is not busy (a host
+	 * bridge window, a BAR) instead of failing: such memory is not ours.
+	 */
+	parent = res->parent;
+	if (parent != &iomem_resource) {
+		dev_err(dev, "%s: [%pa-%pa] lies inside %pR (%s)\n", ap_name(ap),
+			&ap->base, &end, parent, parent->name ?: "unnamed");
+		devm_release_mem_region(dev, ap->base, ap->size);
 		return -EBUSY;
 	}
 	return 0;

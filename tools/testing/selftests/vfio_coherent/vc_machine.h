@@ -4,8 +4,8 @@
  * the described function alone behind a PCIe root port, a GPU stand-in
  * with what real GPUs have (QEMU's nvme: PCI Express with FLR, power
  * management, MSI-X, a 64-bit BAR 0 of 16 KiB; no guest driver claims it),
- * and three pci-testdev functions (memory BAR 0, I/O BAR 1) on the root
- * bus,
+ * and six pci-testdev functions (memory BAR 0, I/O BAR 1) on the root
+ * bus, most described wrongly on purpose,
  * and 5 GiB of guest RAM hidden from the kernel with mem=3G of 8G
  * (0x100000000-0x23fffffff) that the devicetree hands out as apertures.
  * Keep in step with coherent-dt.dtsi and the runner's QEMU options.
@@ -21,6 +21,12 @@
 #define VC_DEV_RAM		"0000:00:04.0"
 /* memory-region with a zero size. */
 #define VC_DEV_MALFORMED	"0000:00:05.0"
+/* memory-region inside the PCIe host bridge's MMIO window. */
+#define VC_DEV_IN_WINDOW	"0000:00:06.0"
+/* memory-region on a no-map carve-out of RAM: struct pages, not System RAM. */
+#define VC_DEV_NOMAP		"0000:00:07.0"
+/* memory-region of 2 TiB. */
+#define VC_DEV_HUGE		"0000:00:08.0"
 
 #define VC_DRIVER		"vfio_coherent_of"
 #define VC_MODULE_DIR		"/lib/modules"

@@ -59,6 +59,42 @@ TEST(malformed_description_refused)
 	close(kmsg);
 }
 
+/*
+ * Descriptions the core must refuse though no other check would catch
+ * them: an aperture nested in a resource that is not busy (the host
+ * bridge's MMIO window), one over memory with struct pages that is not
+ * System RAM (a no-map carve-out), and one larger than a VFIO region.
+ */
+struct refusal {
+	const char *bdf;
+	int err;
+	const char *msg;
+};
+
+static const struct refusal refusals[] = {
+	{ VC_DEV_IN_WINDOW, -EBUSY, "(pcie@10000000)" },
+	{ VC_DEV_NOMAP, -EBUSY, "has struct pages" },
+	{ VC_DEV_HUGE, -EINVAL, "more than a VFIO region can hold" },
+};
+
+TEST(described_wrongly_refused)
+{
+	unsigned int i;
+	int kmsg;
+
+	for (i = 0; i < ARRAY_SIZE(refusals); i++) {
+		const struct refusal *r = &refusals[i];
+
+		kmsg = vc_kmsg_open();
+		ASSERT_LE(0, kmsg);
+		EXPECT_EQ(r->err, vc_bind(r->bdf, VC_DRIVER)) TH_LOG("%s", r->bdf);
+		EXPECT_STREQ("", vc_driver_of(r->bdf));
+		EXPECT_TRUE(vc_kmsg_has(kmsg, r->msg))
+			TH_LOG("%s: no '%s' in the kernel log", r->bdf, r->msg);
+		close(kmsg);
+	}
+}
+
 /* The apertures are claimed in /proc/iomem under the function's name. */
 TEST(apertures_claimed)
 {
