@@ -165,16 +165,6 @@ static inline enum vc_kvm_mode vc_kvm_mode_of(const struct vc_kvm_cpu *c)
 	return c->fwb && c->dic ? VC_KVM_CACHEABLE : VC_KVM_UNSUPPORTED;
 }
 
-/* This boot's mode; VC_KVM_UNKNOWN if the kernel log cannot tell. */
-static inline enum vc_kvm_mode vc_kvm_mode(void)
-{
-	struct vc_kvm_cpu c;
-
-	if (vc_kvm_cpu_read(&c) && !c.disabled)
-		return VC_KVM_UNKNOWN;
-	return vc_kvm_mode_of(&c);
-}
-
 /*
  * mmap @size bytes of VFIO region @bar at an address @skew bytes past a
  * 1 GiB boundary, with memory decoding on.
