@@ -26,6 +26,7 @@
 
 #include <linux/gfp.h>
 #include <linux/ioport.h>
+#include <linux/memory-failure.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -116,17 +117,6 @@ static struct miscdevice vc_pfnmap_misc = {
 	.fops = &vc_pfnmap_fops,
 };
 
-/* Whether any page of [base, base + size) is in the kernel's memory map. */
-static bool vc_pfnmap_any_valid(void)
-{
-	unsigned long pfn;
-
-	for (pfn = PHYS_PFN(base); pfn < PHYS_PFN(base + size); pfn++)
-		if (pfn_valid(pfn))
-			return true;
-	return false;
-}
-
 static void vc_pfnmap_free_ram(void)
 {
 	unsigned long i;
@@ -137,6 +127,7 @@ static void vc_pfnmap_free_ram(void)
 
 static int __init vc_pfnmap_init(void)
 {
+	unsigned long pfn;
 	int ret;
 
 	if (!base || !size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) ||
@@ -145,9 +136,9 @@ static int __init vc_pfnmap_init(void)
 		       base, size);
 		return -EINVAL;
 	}
-	if (vc_pfnmap_any_valid()) {
-		pr_err("base=%#lx size=%#lx: has struct pages; need memory outside the linear map\n",
-		       base, size);
+	if (pfn_range_has_struct_page(PHYS_PFN(base), PHYS_PFN(base + size - 1), &pfn)) {
+		pr_err("base=%#lx size=%#lx: PFN %#lx has a struct page; need memory outside the linear map\n",
+		       base, size, pfn);
 		return -EINVAL;
 	}
 	if (!request_mem_region(base, size, VC_PFNMAP_NAME)) {
