@@ -4,13 +4,16 @@
  *
  * The PCI function's node (standard PCI bus binding) lists its apertures:
  *
- *	memory-region = <&gpu_mem>, <&gpu_wc>;
- *	memory-region-names = "usemem", "resmem";	(optional)
- *	linux,vfio-bars = <4 2>;			(optional)
+ *	memory-region = <&gpu_wc>, <&gpu_mem>;
+ *	memory-region-names = "resmem", "usemem";	(optional)
  *
- * and each aperture node is "coherent-device-memory" with one reg entry and
- * an optional write-combine flag. See
- * Documentation/devicetree/bindings/pci/coherent-device-memory.yaml.
+ * and each aperture node is compatible with "coherent-device-memory" (after
+ * its vendor's compatible), with one reg entry and an optional
+ * write-combine flag. See pci-coherent-memory.yaml and
+ * coherent-device-memory.yaml in Documentation/devicetree/bindings/pci/.
+ *
+ * Which virtual BAR shows an aperture is not described: the core takes the
+ * first free 64-bit BAR pair for each, in memory-region order.
  */
 
 #include <linux/module.h>
@@ -42,7 +45,6 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 	struct device_node *mem __free(device_node) = NULL;
 	struct resource res;
 	int nr, ret;
-	u32 bar;
 
 	if (!np) {
 		dev_err(dev, "no devicetree node: coherent memory not described\n");
@@ -82,16 +84,6 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 	ap->size = resource_size(&res);
 	if (of_property_read_bool(mem, "write-combine"))
 		ap->type = VFIO_COHERENT_MEM_WC;
-
-	if (of_property_present(np, "linux,vfio-bars")) {
-		ret = of_property_read_u32_index(np, "linux,vfio-bars", index, &bar);
-		if (ret) {
-			dev_err(dev, "%pOF: linux,vfio-bars has no entry for memory-region %u (%d)\n",
-				np, index, ret);
-			return -EINVAL;
-		}
-		ap->bar = min_t(u32, bar, INT_MAX);
-	}
 
 	/* Optional: without a name the core makes one up. */
 	of_property_read_string_index(np, "memory-region-names", index, &ap->name);
