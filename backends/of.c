@@ -8,7 +8,7 @@
  *	memory-region-names = "resmem", "usemem";	(optional)
  *
  * and each aperture node is compatible with "coherent-device-memory" (after
- * its vendor's compatible), with one reg entry and an optional
+ * its vendor's compatible), available, with one reg entry and an optional
  * write-combine flag. See pci-coherent-memory.yaml and
  * coherent-device-memory.yaml in Documentation/devicetree/bindings/pci/.
  *
@@ -26,6 +26,14 @@
 
 #include "of.h"
 
+/* How many entries the reg property has, as its cells say (not translated). */
+static int vfio_coherent_of_reg_entries(struct device_node *mem)
+{
+	int cells = of_n_addr_cells(mem) + of_n_size_cells(mem);
+
+	return of_property_count_elems_of_size(mem, "reg", cells * sizeof(u32));
+}
+
 /**
  * vfio_coherent_of_parse() - describe one aperture from the devicetree
  * @dev: device for messages
@@ -34,8 +42,9 @@
  * @ap: filled on success; fields the node does not set keep their defaults
  *
  * Return: 0 when described, -ENOENT past the last memory-region entry,
- * -ENODEV when @np describes no aperture at all, -EOVERFLOW when a reg
- * wraps around, -EINVAL when the description is otherwise malformed.
+ * -ENODEV when @np describes no aperture at all or the entry's node is not
+ * available (its status says the memory is not there), -EOVERFLOW when a
+ * reg wraps around, -EINVAL when the description is otherwise malformed.
  */
 VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 					    struct device_node *np,
@@ -44,6 +53,7 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 {
 	struct device_node *mem __free(device_node) = NULL;
 	struct resource res;
+	const char *status;
 	int nr, ret;
 
 	if (!np) {
@@ -69,6 +79,18 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 	if (!of_device_is_compatible(mem, "coherent-device-memory")) {
 		dev_err(dev, "%pOF: memory-region entry %u: %pOF is not \"coherent-device-memory\"\n",
 			np, index, mem);
+		return -EINVAL;
+	}
+	if (!of_device_is_available(mem)) {
+		if (of_property_read_string(mem, "status", &status))
+			status = "?";
+		dev_err(dev, "%pOF: memory-region entry %u: %pOF has status \"%s\": its memory is not available\n",
+			np, index, mem, status);
+		return -ENODEV;
+	}
+	nr = vfio_coherent_of_reg_entries(mem);
+	if (nr > 1) {
+		dev_err(dev, "%pOF: %d reg entries, expected one\n", mem, nr);
 		return -EINVAL;
 	}
 	ret = of_address_to_resource(mem, 0, &res);

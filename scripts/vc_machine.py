@@ -40,8 +40,8 @@ MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3
 # the root bus.
 DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
            "-device", "nvme,serial=vc-gpu,bus=rp0,addr=0.0"]
-for slot in range(3, 9):
-    DEVICES += ["-device", "pci-testdev,addr=%d.0" % slot]
+for slot in range(3, 11):
+    DEVICES += ["-device", "pci-testdev,addr=%x.0" % slot]
 APPEND = ("console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
           " log_buf_len=1M")
 

@@ -134,6 +134,25 @@ static void vfio_coherent_of_test_malformed(struct kunit *test)
 				    cases[i].err, "%s", cases[i].dev);
 }
 
+/*
+ * A node whose status says its memory is not there refuses the function, at
+ * any index: skipping it would move the apertures after it to other BARs.
+ */
+static void vfio_coherent_of_test_disabled(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, describe(test, "dev-disabled", TESTDEV_BARS, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, describe(test, "dev-disabled-second", TESTDEV_BARS, NULL),
+			-ENODEV);
+	/* Nothing of the first aperture stays claimed. */
+	KUNIT_EXPECT_EQ(test, describe(test, "dev-one", TESTDEV_BARS, NULL), 0);
+}
+
+/* A second reg entry is refused, not dropped. */
+static void vfio_coherent_of_test_two_regs(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, describe(test, "dev-two-regs", TESTDEV_BARS, NULL), -EINVAL);
+}
+
 static void vfio_coherent_of_test_system_ram(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, describe(test, "dev-ram", TESTDEV_BARS, NULL), -EBUSY);
@@ -163,6 +182,8 @@ static struct kunit_case vfio_coherent_of_cases[] = {
 	KUNIT_CASE(vfio_coherent_of_test_two),
 	KUNIT_CASE(vfio_coherent_of_test_undescribed),
 	KUNIT_CASE(vfio_coherent_of_test_malformed),
+	KUNIT_CASE(vfio_coherent_of_test_disabled),
+	KUNIT_CASE(vfio_coherent_of_test_two_regs),
 	KUNIT_CASE(vfio_coherent_of_test_system_ram),
 	KUNIT_CASE(vfio_coherent_of_test_claimed),
 	KUNIT_CASE(vfio_coherent_of_test_claim_held),

@@ -27,6 +27,10 @@
 #define VC_DEV_NOMAP		"0000:00:07.0"
 /* memory-region of 2 TiB. */
 #define VC_DEV_HUGE		"0000:00:08.0"
+/* memory-region on a node with status "disabled". */
+#define VC_DEV_DISABLED		"0000:00:09.0"
+/* memory-region on a node with two reg entries. */
+#define VC_DEV_TWO_REGS		"0000:00:0a.0"
 
 #define VC_DRIVER		"vfio_coherent_of"
 #define VC_MODULE_DIR		"/lib/modules"

@@ -64,6 +64,9 @@ TEST(malformed_description_refused)
  * them: an aperture nested in a resource that is not busy (the host
  * bridge's MMIO window), one over memory with struct pages that is not
  * System RAM (a no-map carve-out), and one larger than a VFIO region.
+ * And the backend's: good ranges on a node whose status says the memory
+ * is not there, and on a node with a second reg entry, which must not be
+ * dropped.
  */
 struct refusal {
 	const char *bdf;
@@ -75,6 +78,8 @@ static const struct refusal refusals[] = {
 	{ VC_DEV_IN_WINDOW, -EBUSY, "(pcie@10000000)" },
 	{ VC_DEV_NOMAP, -EBUSY, "has struct pages" },
 	{ VC_DEV_HUGE, -EINVAL, "more than a VFIO region can hold" },
+	{ VC_DEV_DISABLED, -ENODEV, "has status \"disabled\"" },
+	{ VC_DEV_TWO_REGS, -EINVAL, "2 reg entries, expected one" },
 };
 
 TEST(described_wrongly_refused)
