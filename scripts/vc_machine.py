@@ -370,6 +370,61 @@ def binding_examples():
     return results
 
 
+# The kernel's own binding checker (dt-schema): bookworm ships dt-schema
+# 2022.08.2 while 6.12 asks for 2023.9. Trixie has no dt-schema, and sid's
+# needs python3-referencing, which bookworm lacks; so the check runs with
+# bookworm's, its minimum lowered. That version ignores 16 of the tree's
+# schemas for newer meta-schema features; ours must not be among them.
+DT_SCHEMA_MIN = "2022.08"
+DT_OUT = "out-dt"
+KBUILD_QUIET = re.compile(r"  (BUILD|CHKDT|LINT|SCHEMA|DTEX|DTC \[C\]) ")
+
+
+def binding_check():
+    """make dt_binding_check on each of our bindings: schema and example clean."""
+    root = os.path.join(REPO, "Documentation/devicetree/bindings")
+    ours = sorted(os.path.relpath(os.path.join(d, f), root)
+                  for d, _, files in os.walk(root) for f in files if f.endswith(".yaml"))
+    bdir = os.path.join(KSRC, DT_OUT, "Documentation/devicetree/bindings")
+    v = subprocess.run("dt-doc-validate --version", shell=True, capture_output=True, text=True)
+    results = []
+    # One file a run: this dt-validate takes DT_SCHEMA_FILES as one
+    # substring, not a list.
+    for f in ours:
+        name = os.path.splitext(os.path.basename(f))[0]
+        # Its checkers print and carry on (make succeeds): what they print
+        # is the verdict, so outputs of an earlier run must not be reused.
+        subprocess.run(["rm", "-f", os.path.join(bdir, ".dt-binding.checked"),
+                        os.path.join(bdir, ".yamllint.checked")] +
+                       [os.path.join(bdir, os.path.splitext(f)[0] + ".example." + x)
+                        for x in ("dts", "dtb")])
+        p = subprocess.run([os.path.join(REPO, "scripts/build-kernel.sh"), REPO, BUILD,
+                            "dt_binding_check", "DT_SCHEMA_FILES=" + f,
+                            "DT_SCHEMA_MIN_VERSION=" + DT_SCHEMA_MIN],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, VC_KOUT=DT_OUT))
+        out = (p.stdout + p.stderr).splitlines()
+        # Anything but kbuild's progress lines naming it is a finding.
+        said = [l for l in out if name in l and not KBUILD_QUIET.match(l)]
+        # Its example was validated, against a processed schema holding it
+        # (a schema in error is left out of that, and said so only when the
+        # processed schema is made).
+        checked = any(re.match(r"  DTC \[C\] .*/%s\.example\.dtb$" % re.escape(name), l)
+                      for l in out)
+        try:
+            checked &= ('"http://devicetree.org/schemas/%s#"' % f in
+                        open(os.path.join(bdir, "processed-schema.json")).read())
+        except OSError:
+            checked = False
+        sys.stdout.write("".join(l + "\n" for l in said))
+        if p.returncode or not checked:
+            sys.stdout.write("".join(l + "\n" for l in out[-20:]))
+        results.append(("host: make dt_binding_check (dt-schema %s): %s and its example"
+                        % (v.stdout.strip() or "missing", f),
+                        "PASS" if p.returncode == 0 and checked and not said else "FAIL"))
+    return results
+
+
 def our_sources():
     p = subprocess.run(["git", "-C", REPO, "ls-files", "*.c", "*.h"],
                        capture_output=True, text=True)
@@ -495,9 +550,10 @@ def cpu_machine_check(console, what, fwb, dic):
 
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
+    bindings = binding_check()
     steps = LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS)
     console, secs, finished = boot("check", steps, echo=args.verbose)
-    results = style + binding_examples() + judge(console, finished)
+    results = style + binding_examples() + bindings + judge(console, finished)
     results += cpu_machine_check(console, "default", True, True)
     caps = kvm_caps(console)
     # Differential: the stage-2 decision of unpatched 6.12, by boot switch.
