@@ -9,6 +9,15 @@
  * "usemem" at BAR 4, rounded down to 512 MiB, the ABI between GPU firmware
  * and the guest driver. Otherwise all memory is usemem. This is what QEMU
  * users of the nvgrace-gpu-vfio-pci driver see.
+ *
+ * Grace Hopper and Grace Blackwell GPUs train their HBM and bring up the
+ * C2C link after power-on and after every reset; the CPU must not touch the
+ * memory before two BAR 0 registers say both are done, or the GPU logs RAS
+ * errors. The core waits for that through our ready hook, at probe and
+ * after each reset (up to 30 s, as the GPU firmware allows). GB300 reports
+ * readiness through its CXL device DVSEC instead: not handled here yet, and
+ * neither is any function we do not know the registers of (one bound with
+ * driver_override): their memory counts as ready.
  */
 
 #include <linux/module.h>
@@ -29,6 +38,11 @@
 #define NVGRACE_DVSEC_ID		3
 #define NVGRACE_DVSEC_BITMAP		0xa
 #define NVGRACE_MIG_CACHED_RESMEM	BIT(0)
+/* BAR 0 status registers of GH200/GB200, 0xff once trained / up. */
+#define NVGRACE_C2C_LINK_STATUS		0x1498
+#define NVGRACE_HBM_TRAINING_STATUS	0x200bc
+#define NVGRACE_STATUS_READY		0xff
+#define NVGRACE_READY_TIMEOUT_MS	30000
 
 /**
  * vfio_coherent_nvgrace_parse() - describe usemem/resmem from properties
@@ -123,14 +137,62 @@ static int vfio_coherent_nvgrace_describe(struct vfio_coherent_device *cdev,
 					   index, ap);
 }
 
+/**
+ * vfio_coherent_nvgrace_ready_status() - readiness from the status registers
+ * @c2c: the C2C link status register
+ * @hbm: the HBM training status register
+ *
+ * Return: 0 when both say ready, -EAGAIN otherwise (still training, or the
+ * link is not up yet).
+ */
+VISIBLE_IF_KUNIT int vfio_coherent_nvgrace_ready_status(u32 c2c, u32 hbm)
+{
+	return c2c == NVGRACE_STATUS_READY && hbm == NVGRACE_STATUS_READY ?
+	       0 : -EAGAIN;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_nvgrace_ready_status);
+
+/* The GPUs whose readiness is in the BAR 0 status registers. */
+static const struct pci_device_id vfio_coherent_nvgrace_bar0_ready[] = {
+	{ PCI_VDEVICE(NVIDIA, 0x2342) },
+	{ PCI_VDEVICE(NVIDIA, 0x2345) },
+	{ PCI_VDEVICE(NVIDIA, 0x2348) },
+	{ PCI_VDEVICE(NVIDIA, 0x2941) },
+	{}
+};
+
+static int vfio_coherent_nvgrace_ready(struct vfio_coherent_device *cdev)
+{
+	struct pci_dev *pdev = vfio_coherent_pdev(cdev);
+	void __iomem *io;
+	u32 c2c, hbm;
+
+	if (!pci_match_id(vfio_coherent_nvgrace_bar0_ready, pdev))
+		return 0;
+	if (pci_resource_len(pdev, 0) < NVGRACE_HBM_TRAINING_STATUS + 4) {
+		pci_err(pdev, "BAR 0 of %#llx bytes has no status registers\n",
+			(u64)pci_resource_len(pdev, 0));
+		return -ENODEV;
+	}
+	io = pci_iomap_range(pdev, 0, 0, NVGRACE_HBM_TRAINING_STATUS + 4);
+	if (!io)
+		return -ENOMEM;
+	c2c = ioread32(io + NVGRACE_C2C_LINK_STATUS);
+	hbm = ioread32(io + NVGRACE_HBM_TRAINING_STATUS);
+	pci_iounmap(pdev, io);
+	return vfio_coherent_nvgrace_ready_status(c2c, hbm);
+}
+
 static const struct vfio_coherent_ops vfio_coherent_nvgrace_ops = {
 	.describe = vfio_coherent_nvgrace_describe,
+	.ready = vfio_coherent_nvgrace_ready,
+	.ready_timeout_ms = NVGRACE_READY_TIMEOUT_MS,
 };
 
 static int vfio_coherent_nvgrace_probe(struct pci_dev *pdev,
 				       const struct pci_device_id *id)
 {
-	return vfio_coherent_probe(pdev, &vfio_coherent_nvgrace_ops, NULL);
+	return vfio_coherent_probe(pdev, &vfio_coherent_nvgrace_ops);
 }
 
 static const struct pci_device_id vfio_coherent_nvgrace_table[] = {
@@ -148,7 +210,7 @@ static struct pci_driver vfio_coherent_nvgrace_driver = {
 	.id_table = vfio_coherent_nvgrace_table,
 	.probe = vfio_coherent_nvgrace_probe,
 	.remove = vfio_coherent_remove,
-	.err_handler = &vfio_pci_core_err_handlers,
+	.err_handler = &vfio_coherent_err_handlers,
 	.driver_managed_dma = true,
 };
 module_pci_driver(vfio_coherent_nvgrace_driver);

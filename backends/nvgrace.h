@@ -11,6 +11,7 @@ struct fwnode_handle;
 int vfio_coherent_nvgrace_parse(struct device *dev, struct fwnode_handle *fwnode,
 				bool mig_bug, unsigned int index,
 				struct vfio_coherent_aperture *ap);
+int vfio_coherent_nvgrace_ready_status(u32 c2c, u32 hbm);
 #endif
 
 #endif

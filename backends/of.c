@@ -129,7 +129,7 @@ static const struct vfio_coherent_ops vfio_coherent_of_ops = {
 static int vfio_coherent_of_probe(struct pci_dev *pdev,
 				  const struct pci_device_id *id)
 {
-	return vfio_coherent_probe(pdev, &vfio_coherent_of_ops, NULL);
+	return vfio_coherent_probe(pdev, &vfio_coherent_of_ops);
 }
 
 /* Any function, but only through driver_override: the DT says the rest. */
@@ -144,7 +144,7 @@ static struct pci_driver vfio_coherent_of_driver = {
 	.id_table = vfio_coherent_of_table,
 	.probe = vfio_coherent_of_probe,
 	.remove = vfio_coherent_remove,
-	.err_handler = &vfio_pci_core_err_handlers,
+	.err_handler = &vfio_coherent_err_handlers,
 	.driver_managed_dma = true,
 };
 module_pci_driver(vfio_coherent_of_driver);

@@ -26,7 +26,7 @@ static int nvgrace_test_describe(struct vfio_coherent_device *cdev,
 				 unsigned int index,
 				 struct vfio_coherent_aperture *ap)
 {
-	struct nvgrace_ctx *ctx = vfio_coherent_data(cdev);
+	struct nvgrace_ctx *ctx = vfio_coherent_kunit_data(cdev);
 
 	return vfio_coherent_nvgrace_parse(ctx->dev, ctx->fwnode, ctx->mig_bug,
 					   index, ap);
@@ -148,11 +148,24 @@ static void vfio_coherent_nvgrace_test_no_fwnode(struct kunit *test)
 			-ENODEV);
 }
 
+/* Memory is ready only when both the C2C link and the HBM training are. */
+static void vfio_coherent_nvgrace_test_ready_status(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(0xff, 0xff), 0);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(0xff, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(0, 0xff), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(0, 0), -EAGAIN);
+	/* Only the exact value: a function gone from the bus reads all-ones. */
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(~0U, ~0U), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_ready_status(0x1ff, 0xff), -EAGAIN);
+}
+
 static struct kunit_case vfio_coherent_nvgrace_cases[] = {
 	KUNIT_CASE(vfio_coherent_nvgrace_test_usemem_only),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_usemem_resmem),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_malformed),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_no_fwnode),
+	KUNIT_CASE(vfio_coherent_nvgrace_test_ready_status),
 	{}
 };
 

@@ -23,7 +23,7 @@ static int of_test_describe(struct vfio_coherent_device *cdev,
 			    unsigned int index,
 			    struct vfio_coherent_aperture *ap)
 {
-	struct of_test_ctx *ctx = vfio_coherent_data(cdev);
+	struct of_test_ctx *ctx = vfio_coherent_kunit_data(cdev);
 
 	return vfio_coherent_of_parse(ctx->dev, ctx->np, index, ap);
 }

@@ -30,8 +30,11 @@ struct vm_area_struct;
  *	before any process is signalled, so that the owner can stop further use
  *	of the page (record it, zap its mappings so that the next access faults
  *	into the owner). Return 0 when the page is now isolated, -EHWPOISON when
- *	it already was, another negative errno when it could not be isolated.
- *	May sleep; must not register or unregister a range.
+ *	it already was, another negative errno when it could not be isolated
+ *	(the processes mapping it are signalled all the same). May sleep, but
+ *	must not wait for the device (a reset, a link coming up): it runs
+ *	under memory_failure()'s global mutex, so every memory failure of the
+ *	system would wait too. Must not register or unregister a range.
  *
  * Both callbacks run with the registry's mutex held: unregistering waits for
  * them to return. Only memory without struct page can be registered.

@@ -37,40 +37,52 @@ struct vfio_coherent_mf {
 /**
  * struct vfio_coherent_device - a PCI function with coherent apertures
  * @core: the vfio-pci-core device; first, as vfio_alloc_device() requires
- * @ops: the backend's description hooks
- * @data: the backend's private pointer, given at probe
+ * @ops: the backend's hooks
  * @nr_apertures: number of valid entries in @ap and @bar
  * @ap: the validated and claimed apertures
  * @bar: the virtual BAR state of each aperture, same index as @ap
  * @bar_lock: protects every @bar[].reg (config space reads and writes,
  *	reset) and the setting of every @bar[].kaddr (made on first
  *	read/write); read/write use kaddr after dropping it, which is safe
- *	because only close drops the mapping and no read/write runs then
+ *	because only close drops the mapping and no read/write runs then.
+ *	Nests inside @core.memory_lock (reset_done takes it there), so it is
+ *	never held across a user copy (which may fault, taking mmap_lock).
  * @mf: the apertures' memory-failure registrations, same index as @ap;
- *	registered from open to close
+ *	registered from probe to remove
+ * @poison_lock: orders a memory failure against faults and read/write:
+ *	held for writing while a failed page is recorded and its mappings are
+ *	zapped, for reading from the poison check of a fault or read/write to
+ *	the end of its mapping or copy. Nests inside @core.memory_lock, and is
+ *	never held across a reset, a readiness wait or a user copy, so that a
+ *	memory failure (which runs under mm's global locks) never waits for
+ *	the device.
  * @poisoned: the poisoned PFNs of every aperture, for the life of the
- *	binding. The xarray's own lock protects it; new entries are added
- *	with @core.memory_lock held for writing, so a fault or read/write
- *	that checks it with the lock held for reading cannot miss one.
+ *	binding; added to with @poison_lock held for writing.
+ * @reset_seq: counts the function's resets (the PCI core's reset_done)
+ * @ready_seq: the @reset_seq the backend's ready hook last said ready for;
+ *	memory is accessed only when both are equal
  * @debugfs: the device's debugfs directory
  *
  * @nr_apertures and @ap are written once, in probe before the VFIO device is
  * registered, and only read afterwards: they need no lock. Access to the
  * memory itself (read/write, faults) holds @core.memory_lock for reading and
- * fails while the user has memory decoding disabled in COMMAND; vfio-pci-core
- * zaps every mapping of BARs 0-5, ours included, with it held for writing
- * when memory is disabled or the device is reset.
+ * fails while the user has memory decoding disabled in COMMAND or the
+ * function is in D3; vfio-pci-core zaps every mapping of BARs 0-5, ours
+ * included, with it held for writing when memory is disabled, the power
+ * state changes or the device is reset.
  */
 struct vfio_coherent_device {
 	struct vfio_pci_core_device core;
 	const struct vfio_coherent_ops *ops;
-	void *data;
 	unsigned int nr_apertures;
 	struct vfio_coherent_aperture ap[VFIO_COHERENT_MAX_APERTURES];
 	struct vfio_coherent_bar bar[VFIO_COHERENT_MAX_APERTURES];
 	struct mutex bar_lock;	/* protects bar[]: see above */
 	struct vfio_coherent_mf mf[VFIO_COHERENT_MAX_APERTURES];
+	struct rw_semaphore poison_lock; /* see above */
 	struct xarray poisoned;
+	atomic_t reset_seq;
+	unsigned int ready_seq;
 	struct dentry *debugfs;
 };
 
@@ -92,7 +104,11 @@ ssize_t vfio_coherent_config_read(struct vfio_coherent_device *cdev,
 ssize_t vfio_coherent_config_write(struct vfio_coherent_device *cdev,
 				   const char __user *buf, size_t count,
 				   loff_t *ppos);
+
+/* reset.c */
 void vfio_coherent_reset_bars(struct vfio_coherent_device *cdev);
+int vfio_coherent_access_begin(struct vfio_coherent_device *cdev);
+int vfio_coherent_probe_ready(struct vfio_coherent_device *cdev);
 
 /* region.c */
 int vfio_coherent_region_info(struct vfio_coherent_aperture *ap,
@@ -116,6 +132,8 @@ bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
 			    unsigned long pfn, unsigned long nr);
 int vfio_coherent_poison_record(struct vfio_coherent_device *cdev,
 				unsigned long pfn);
+int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
+			      unsigned long pfn);
 int vfio_coherent_pfn_pgoff(const struct vfio_coherent_aperture *ap,
 			    pgoff_t vm_pgoff, unsigned long nr_pages,
 			    unsigned long pfn, pgoff_t *pgoff);
@@ -134,8 +152,10 @@ vfio_coherent_aperture_at_bar(struct vfio_coherent_device *cdev,
 			      unsigned int index);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-bool vfio_coherent_config_is_flr(u8 pcie_cap, loff_t pos, size_t count,
-				 const u8 *bytes);
+int vfio_coherent_wait_ready(struct vfio_coherent_device *cdev);
+void vfio_coherent_reset_done(struct pci_dev *pdev);
+int vfio_coherent_short_copy(struct vfio_coherent_device *cdev,
+			     phys_addr_t phys, size_t len, size_t left);
 u32 vfio_coherent_bar_dword(const struct vfio_coherent_aperture *ap, u64 reg,
 			    bool high);
 int vfio_coherent_region_span(const struct vfio_coherent_aperture *ap,

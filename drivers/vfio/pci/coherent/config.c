@@ -14,8 +14,8 @@
  *   (memory, 64-bit, prefetchable) in the low dword and the upper half of the
  *   mask in the high dword;
  * - any other write keeps only the address bits above the BAR size;
- * - open, VFIO_DEVICE_RESET and an FLR the user starts through the PCIe
- *   Device Control register restore the initial value, zero.
+ * - open and every reset of the function restore the initial value, zero
+ *   (see "reset and readiness").
  *
  * Every access first goes to vfio-pci-core, which treats the slots as
  * unimplemented, and then has the bytes of our registers overlaid, so
@@ -112,44 +112,6 @@ ssize_t vfio_coherent_config_read(struct vfio_coherent_device *cdev,
 }
 
 /**
- * vfio_coherent_config_is_flr() - whether a config write starts an FLR
- * @pcie_cap: offset of the PCI Express capability, 0 if none
- * @pos: config space offset of the write
- * @count: its length
- * @bytes: the bytes written
- *
- * Return: true when the write sets Initiate Function Level Reset in Device
- * Control.
- */
-VISIBLE_IF_KUNIT bool vfio_coherent_config_is_flr(u8 pcie_cap, loff_t pos,
-						  size_t count, const u8 *bytes)
-{
-	/* BCR_FLR is bit 15: the high byte of the register. */
-	loff_t flr = pcie_cap + PCI_EXP_DEVCTL + 1;
-
-	if (!pcie_cap || flr < pos || flr >= pos + (loff_t)count)
-		return false;
-	return bytes[flr - pos] & (PCI_EXP_DEVCTL_BCR_FLR >> 8);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_config_is_flr);
-
-static bool write_starts_flr(struct vfio_coherent_device *cdev,
-			     const char __user *buf, size_t count, loff_t pos)
-{
-	struct pci_dev *pdev = cdev->core.pdev;
-	u8 bytes[4] = {};
-	u32 cap;
-
-	if (!pdev->pcie_cap || count > sizeof(bytes) ||
-	    copy_from_user(bytes, buf, count) ||
-	    !vfio_coherent_config_is_flr(pdev->pcie_cap, pos, count, bytes))
-		return false;
-	/* vfio-pci-core resets the function only if it can do FLR. */
-	return !pcie_capability_read_dword(pdev, PCI_EXP_DEVCAP, &cap) &&
-	       (cap & PCI_EXP_DEVCAP_FLR);
-}
-
-/**
  * vfio_coherent_config_write() - config space write, our BARs emulated
  * @cdev: the device
  * @buf: user buffer
@@ -163,42 +125,29 @@ ssize_t vfio_coherent_config_write(struct vfio_coherent_device *cdev,
 				   loff_t *ppos)
 {
 	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	bool flr = write_starts_flr(cdev, buf, count, pos);
 	loff_t start, end;
 	unsigned int i;
-	ssize_t ret;
 
 	for (i = 0; i < cdev->nr_apertures; i++) {
+		loff_t at;
 		__le64 reg;
+		u8 bytes[8];
 
 		if (!vbar_overlap(cdev, i, pos, count, &start, &end))
 			continue;
+		/* Not under bar_lock: a reset takes it under the memory lock. */
+		if (copy_from_user(bytes, buf + (start - pos), end - start))
+			return -EFAULT;
+		at = start - vbar_offset(cdev, i);
 		guard(mutex)(&cdev->bar_lock);
 		reg = cpu_to_le64(cdev->bar[i].reg);
-		if (copy_from_user((u8 *)&reg + (start - vbar_offset(cdev, i)),
-				   buf + (start - pos), end - start))
-			return -EFAULT;
+		memcpy((u8 *)&reg + at, bytes, end - start);
 		cdev->bar[i].reg = le64_to_cpu(reg);
 	}
 	/*
 	 * The rest is vfio-pci-core's; it ignores writes to unused BAR slots
-	 * and does the FLR, zapping our mappings with the device's.
+	 * and does an FLR asked for, zapping our mappings with the device's;
+	 * the PCI core then tells us of the reset (reset_done).
 	 */
-	ret = vfio_pci_core_write(&cdev->core.vdev, buf, count, ppos);
-	if (ret > 0 && flr)
-		vfio_coherent_reset_bars(cdev);
-	return ret;
-}
-
-/**
- * vfio_coherent_reset_bars() - put every virtual BAR back to its reset value
- * @cdev: the device
- */
-void vfio_coherent_reset_bars(struct vfio_coherent_device *cdev)
-{
-	unsigned int i;
-
-	guard(mutex)(&cdev->bar_lock);
-	for (i = 0; i < cdev->nr_apertures; i++)
-		cdev->bar[i].reg = 0;
+	return vfio_pci_core_write(&cdev->core.vdev, buf, count, ppos);
 }

@@ -28,7 +28,10 @@ static int vfio_coherent_init_dev(struct vfio_device *vdev)
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 
 	mutex_init(&cdev->bar_lock);
+	init_rwsem(&cdev->poison_lock);
 	xa_init(&cdev->poisoned);
+	/* Not known to be ready until the backend says so. */
+	atomic_set(&cdev->reset_seq, 1);
 	return vfio_pci_core_init_dev(vdev);
 }
 
@@ -50,13 +53,7 @@ static int vfio_coherent_open_device(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 
-	/* At open, not at mmap: a failure must find the mappings made later. */
-	ret = vfio_coherent_register_poison(cdev);
-	if (ret) {
-		vfio_pci_core_disable(&cdev->core);
-		return ret;
-	}
-
+	/* Also for a function that could not be reset. */
 	vfio_coherent_reset_bars(cdev);
 	vfio_pci_core_finish_enable(&cdev->core);
 	return 0;
@@ -67,7 +64,6 @@ static void vfio_coherent_close_device(struct vfio_device *vdev)
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 
 	/* No mapping is left: each holds the file open. */
-	vfio_coherent_unregister_poison(cdev);
 	vfio_coherent_unmap_kernel(cdev);
 	vfio_pci_core_close_device(vdev);
 }
@@ -80,23 +76,15 @@ static long vfio_coherent_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_coherent_aperture *ap;
 	struct vfio_region_info info;
-	long ret;
 
-	switch (cmd) {
-	case VFIO_DEVICE_GET_REGION_INFO:
+	/* Resets are vfio-pci-core's: reset_done tells us of each one. */
+	if (cmd == VFIO_DEVICE_GET_REGION_INFO) {
 		/* One copy: the index cannot change between check and use. */
 		if (copy_from_user(&info, uinfo, minsz))
 			return -EFAULT;
 		ap = vfio_coherent_aperture_at_bar(cdev, info.index);
 		if (ap)
 			return vfio_coherent_region_info(ap, &info, uinfo);
-		break;
-	case VFIO_DEVICE_RESET:
-		/* The registers reset with the device, not when it refuses. */
-		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
-		if (!ret)
-			vfio_coherent_reset_bars(cdev);
-		return ret;
 	}
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }
@@ -164,17 +152,19 @@ static const struct vfio_device_ops vfio_coherent_vfio_ops = {
  * vfio_coherent_probe() - bind a PCI function described by a backend
  * @pdev: the PCI function
  * @ops: the backend's hooks; must outlive the binding
- * @data: backend private pointer, returned by vfio_coherent_data()
  *
- * Asks @ops to describe the apertures, validates and claims them, and
- * registers the VFIO device. Call from the backend's pci_driver probe; pair
- * with vfio_coherent_remove().
+ * Asks @ops to describe the apertures, validates and claims them, waits for
+ * the memory to be ready (@ops->ready), registers the apertures for memory
+ * failure and registers the VFIO device. Call from the backend's pci_driver
+ * probe, whose err_handler must be &vfio_coherent_err_handlers; pair with
+ * vfio_coherent_remove().
  *
  * Return: 0 on success, -ENODEV when the device has no description, another
- * negative errno when its description is refused.
+ * negative errno when its description is refused or its memory is not
+ * ready.
  */
 int vfio_coherent_probe(struct pci_dev *pdev,
-			const struct vfio_coherent_ops *ops, void *data)
+			const struct vfio_coherent_ops *ops)
 {
 	struct vfio_coherent_device *cdev;
 	int ret;
@@ -188,20 +178,33 @@ int vfio_coherent_probe(struct pci_dev *pdev,
 		return PTR_ERR(cdev);
 
 	cdev->ops = ops;
-	cdev->data = data;
 	dev_set_drvdata(&pdev->dev, &cdev->core);
 
 	ret = vfio_coherent_discover(cdev, &pdev->dev,
 				     vfio_coherent_used_bars(pdev));
 	if (ret)
 		goto out_put;
+	ret = vfio_coherent_probe_ready(cdev);
+	if (ret)
+		goto out_put;
+
+	/*
+	 * For the life of the binding: an error reported while no user has
+	 * the device open must still be recorded, or the next user would get
+	 * a known-bad page.
+	 */
+	ret = vfio_coherent_register_poison(cdev);
+	if (ret)
+		goto out_put;
 
 	ret = vfio_pci_core_register_device(&cdev->core);
 	if (ret)
-		goto out_put;
+		goto out_unregister;
 	vfio_coherent_debugfs_add(cdev);
 	return 0;
 
+out_unregister:
+	vfio_coherent_unregister_poison(cdev);
 out_put:
 	vfio_put_device(&cdev->core.vdev);
 	return ret;
@@ -218,8 +221,12 @@ void vfio_coherent_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
 
-	vfio_coherent_debugfs_del(to_vfio_coherent(&core->vdev));
+	struct vfio_coherent_device *cdev = to_vfio_coherent(&core->vdev);
+
+	vfio_coherent_debugfs_del(cdev);
 	vfio_pci_core_unregister_device(core);
+	/* Every user is gone, and with them every mapping. */
+	vfio_coherent_unregister_poison(cdev);
 	vfio_put_device(&core->vdev);
 }
 EXPORT_SYMBOL_NS_GPL(vfio_coherent_remove, VFIO_COHERENT);
@@ -235,18 +242,6 @@ struct pci_dev *vfio_coherent_pdev(struct vfio_coherent_device *cdev)
 	return cdev->core.pdev;
 }
 EXPORT_SYMBOL_NS_GPL(vfio_coherent_pdev, VFIO_COHERENT);
-
-/**
- * vfio_coherent_data() - the backend's private pointer
- * @cdev: the device
- *
- * Return: the @data given to vfio_coherent_probe().
- */
-void *vfio_coherent_data(struct vfio_coherent_device *cdev)
-{
-	return cdev->data;
-}
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_data, VFIO_COHERENT);
 
 static int __init vfio_coherent_init(void)
 {

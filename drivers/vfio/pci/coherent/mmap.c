@@ -15,7 +15,8 @@
  * level), else a page. Cacheable apertures are mapped with the VMA's normal
  * cacheable attributes, write-combine ones with pgprot_writecombine() and
  * VM_ALLOW_ANY_UNCACHED, as vfio-pci does for BARs. A fault while memory
- * decoding is disabled gets SIGBUS; a fault on a poisoned page gets SIGBUS
+ * decoding is disabled, the function is in low power or its memory is not
+ * ready after a reset gets SIGBUS; a fault on a poisoned page gets SIGBUS
  * BUS_MCEERR_AR, and a block holding one is mapped page by page.
  */
 
@@ -55,8 +56,10 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 
 	guard(rwsem_read)(&cdev->core.memory_lock);
 	/* As vfio-pci-core: nothing is mapped while in runtime low power. */
-	if (cdev->core.pm_runtime_engaged || !vfio_coherent_memory_enabled(cdev))
+	if (cdev->core.pm_runtime_engaged || vfio_coherent_access_begin(cdev))
 		return VM_FAULT_SIGBUS;
+	/* A failure now waits for the mapping, and then zaps it. */
+	guard(rwsem_read)(&cdev->poison_lock);
 	if (vfio_coherent_poisoned(cdev, pfn, 1UL << order))
 		return order ? VM_FAULT_FALLBACK : VM_FAULT_HWPOISON;
 

@@ -7,13 +7,17 @@
  * DOC: poison
  *
  * Aperture memory has no struct page, so memory_failure() cannot find who
- * maps a failed page by itself. While the device is open, each aperture is
- * registered with register_pfn_address_space() under the VFIO device's
- * inode mapping, the one every mmap() of the device belongs to. On a memory
- * failure mm calls back into the core, which records the page and zaps its
- * mappings (the whole huge block holding it), then signals the processes
- * mapping it: BUS_MCEERR_AR to the task that consumed the error,
- * BUS_MCEERR_AO to early-kill ones.
+ * maps a failed page by itself. From probe to remove, open or not, each
+ * aperture is registered with register_pfn_address_space() under the VFIO
+ * device's inode mapping, the one every mmap() of the device belongs to. On
+ * a memory failure mm calls back into the core, which records the page and
+ * zaps its mappings (the whole huge block holding it), then signals the
+ * processes mapping it: BUS_MCEERR_AR to the task that consumed the error,
+ * BUS_MCEERR_AO to early-kill ones. The callback takes only the device's
+ * poison_lock, never the memory lock: memory_failure() runs under mm's
+ * global locks and must not wait for a reset or a readiness wait of this
+ * device. If the page cannot be recorded (no memory), its mappings are
+ * zapped all the same and the failure is reported as not recovered.
  *
  * A recorded page stays poisoned for the life of the binding, across close
  * and open: the memory does not heal. A fault on it gets SIGBUS
@@ -26,8 +30,7 @@
  * CONFIG_VFIO_COHERENT_POISON_INJECT, writing ``<index> <offset>`` to
  * ``inject`` calls memory_failure() for that page as a firmware report would
  * (action optional), ``<index> <offset> ar`` as if the writing task had
- * consumed the error (action required). The device must be open for the
- * failure to reach it, as for a real one.
+ * consumed the error (action required).
  */
 
 #include <linux/debugfs.h>
@@ -48,7 +51,8 @@ static struct dentry *vfio_coherent_debugfs_root;
  * @nr: number of PFNs, at least 1
  *
  * Lockless; callers that must not race with a new failure hold
- * @cdev->core.memory_lock, which the failure path takes for writing.
+ * @cdev->poison_lock for reading from this check to the end of their use
+ * of the memory.
  *
  * Return: true if any PFN of [@pfn, @pfn + @nr) was recorded.
  */
@@ -63,7 +67,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poisoned);
 
 /**
  * vfio_coherent_poison_record() - record a poisoned page
- * @cdev: the device
+ * @cdev: the device, @cdev->poison_lock held for writing
  * @pfn: the page
  *
  * Return: 0 when newly recorded, -EHWPOISON when it already was, -ENOMEM.
@@ -71,11 +75,59 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poisoned);
 int vfio_coherent_poison_record(struct vfio_coherent_device *cdev,
 				unsigned long pfn)
 {
-	int ret = xa_insert(&cdev->poisoned, pfn, xa_mk_value(0), GFP_KERNEL);
+	int ret;
 
+	lockdep_assert_held_write(&cdev->poison_lock);
+	ret = xa_insert(&cdev->poisoned, pfn, xa_mk_value(0), GFP_KERNEL);
 	return ret == -EBUSY ? -EHWPOISON : ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_record);
+
+/**
+ * vfio_coherent_poison_page() - stop all use of a failed aperture page
+ * @cdev: the device
+ * @pfn: the page, in one of @cdev's apertures
+ *
+ * Records the page and zaps its user mappings (the whole huge block holding
+ * it, if any: no split). A fault or read/write that found the page good
+ * finishes first; later ones see the record. When the record cannot be
+ * made the mappings are zapped all the same.
+ *
+ * Return: 0 when newly recorded, -EHWPOISON when it already was, -ENOMEM
+ * when it could not be recorded, -EFAULT when @pfn is in no aperture.
+ */
+int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
+			      unsigned long pfn)
+{
+	struct vfio_coherent_aperture *ap = NULL;
+	unsigned int i;
+	u64 offset;
+	int ret;
+
+	for (i = 0; i < cdev->nr_apertures && !ap; i++)
+		if (pfn >= PHYS_PFN(cdev->ap[i].base) &&
+		    pfn - PHYS_PFN(cdev->ap[i].base) < PHYS_PFN(cdev->ap[i].size))
+			ap = &cdev->ap[i];
+	if (!ap)
+		return -EFAULT;
+	offset = PFN_PHYS(pfn) - ap->base;
+
+	guard(rwsem_write)(&cdev->poison_lock);
+	ret = vfio_coherent_poison_record(cdev, pfn);
+	if (ret == -EHWPOISON)
+		return ret;
+	if (ret)
+		pci_err(cdev->core.pdev, "%s: page at offset %#llx (pfn %#lx) poisoned, not recorded (%d): only its mappings go\n",
+			ap->name, offset, pfn, ret);
+	else
+		pci_err(cdev->core.pdev, "%s: page at offset %#llx (pfn %#lx) poisoned\n",
+			ap->name, offset, pfn);
+	unmap_mapping_range(cdev->core.vdev.inode->i_mapping,
+			    VFIO_PCI_INDEX_TO_OFFSET(ap->bar) + offset,
+			    PAGE_SIZE, true);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_page);
 
 /**
  * vfio_coherent_pfn_pgoff() - the file page offset of a PFN in a mapping
@@ -122,28 +174,13 @@ static int vfio_coherent_mf_failure(struct pfn_address_space *pfn_space,
 	struct vfio_coherent_mf *mf = container_of(pfn_space,
 						   struct vfio_coherent_mf,
 						   space);
-	struct vfio_coherent_device *cdev = mf->cdev;
-	const struct vfio_coherent_aperture *ap = mf->ap;
-	u64 offset = PFN_PHYS(pfn) - ap->base;
-	int ret;
 
-	/* Against faults and read/write: they check under it for reading. */
-	guard(rwsem_write)(&cdev->core.memory_lock);
-	ret = vfio_coherent_poison_record(cdev, pfn);
-	if (ret)
-		return ret;
-	pci_err(cdev->core.pdev, "%s: page at offset %#llx (pfn %#lx) poisoned\n",
-		ap->name, offset, pfn);
-	/* Takes the whole huge mapping holding it, if any: no split. */
-	unmap_mapping_range(cdev->core.vdev.inode->i_mapping,
-			    VFIO_PCI_INDEX_TO_OFFSET(ap->bar) + offset,
-			    PAGE_SIZE, true);
-	return 0;
+	return vfio_coherent_poison_page(mf->cdev, pfn);
 }
 
 /**
  * vfio_coherent_register_poison() - route memory failures of the apertures
- * @cdev: the device, being opened
+ * @cdev: the device, being probed
  *
  * Return: 0, also when the kernel has no memory-failure support (nothing to
  * route), or the error of register_pfn_address_space().
@@ -180,7 +217,7 @@ int vfio_coherent_register_poison(struct vfio_coherent_device *cdev)
 
 /**
  * vfio_coherent_unregister_poison() - stop routing memory failures
- * @cdev: the device, being closed
+ * @cdev: the device, being removed or failing probe
  *
  * Waits for a failure being handled; the record of poisoned pages stays.
  */
@@ -231,18 +268,21 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 
 	n = sscanf(buf, "%u %llx %3s", &index, &offset, mode);
 	if (n < 2 || (n == 3 && strcmp(mode, "ar"))) {
-		pci_err(cdev->core.pdev, "inject: '%s': want '<index> <offset> [ar]'\n",
-			strim(buf));
+		dev_err_ratelimited(&cdev->core.pdev->dev,
+				    "inject: '%s': want '<index> <offset> [ar]'\n",
+				    strim(buf));
 		return -EINVAL;
 	}
 	ap = vfio_coherent_aperture_at_bar(cdev, index);
 	if (!ap) {
-		pci_err(cdev->core.pdev, "inject: region %u is no aperture\n", index);
+		dev_err_ratelimited(&cdev->core.pdev->dev,
+				    "inject: region %u is no aperture\n", index);
 		return -EINVAL;
 	}
 	if (offset >= ap->size) {
-		pci_err(cdev->core.pdev, "inject: offset %#llx past %s memory (%#llx)\n",
-			offset, ap->name, ap->size);
+		dev_err_ratelimited(&cdev->core.pdev->dev,
+				    "inject: offset %#llx past %s memory (%#llx)\n",
+				    offset, ap->name, ap->size);
 		return -ERANGE;
 	}
 	if (n == 3)

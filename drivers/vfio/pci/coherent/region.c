@@ -13,14 +13,26 @@
  * apertures, write-combine otherwise). Between S and the region size reads
  * return all-ones and writes are dropped, as for absent memory behind a BAR;
  * at or past the region size they fail with -EINVAL. Access fails with -EIO
- * while memory decoding is disabled in the COMMAND register, and when it
- * touches a poisoned page.
+ * while memory decoding is disabled in the COMMAND register or the function
+ * is in D3, and when it touches a poisoned page; it wakes a function in
+ * runtime low power, as vfio-pci's BAR read/write does, and waits for the
+ * memory to be ready after a reset.
+ *
+ * Reads copy with copy_mc_to_kernel(): where the architecture recovers from
+ * a machine check in a kernel copy, reading a page whose failure nobody has
+ * reported yet ends the copy short instead of crashing the kernel; the page
+ * is then recorded and zapped as on a reported failure, and the read fails
+ * with -EIO. arm64 has no such copy in 6.12 (no ARCH_HAS_COPY_MC): there
+ * copy_mc_to_kernel() is memcpy(), and consuming unreported poison in a read
+ * is a synchronous external abort in the kernel, fatal as for any other
+ * kernel access to failed memory. Pages already reported are never read.
  */
 
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <kunit/visibility.h>
 
@@ -144,8 +156,9 @@ static void *vfio_coherent_kaddr(struct vfio_coherent_device *cdev,
 					      ap->type == VFIO_COHERENT_MEM_WC ?
 					      MEMREMAP_WC : MEMREMAP_WB);
 		if (!cdev->bar[i].kaddr) {
-			pci_warn(cdev->core.pdev, "%s: cannot map %pa size %#llx\n",
-				 ap->name, &ap->base, ap->size);
+			dev_warn_ratelimited(&cdev->core.pdev->dev,
+					     "%s: cannot map %pa size %#llx\n",
+					     ap->name, &ap->base, ap->size);
 			return ERR_PTR(-ENOMEM);
 		}
 	}
@@ -168,25 +181,55 @@ void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev)
 	}
 }
 
+/**
+ * vfio_coherent_short_copy() - what a read that consumed poison gives
+ * @cdev: the device
+ * @phys: physical address the copy started at
+ * @len: bytes it was to copy
+ * @left: bytes copy_mc_to_kernel() did not copy, 0 when it completed
+ *
+ * The byte at @phys + @len - @left is the one that failed: its page is
+ * recorded and zapped, as memory_failure() would have it.
+ *
+ * Return: 0 for a complete copy, -EIO otherwise.
+ */
+VISIBLE_IF_KUNIT int vfio_coherent_short_copy(struct vfio_coherent_device *cdev,
+					      phys_addr_t phys, size_t len,
+					      size_t left)
+{
+	if (!left)
+		return 0;
+	vfio_coherent_poison_page(cdev, PHYS_PFN(phys + len - left));
+	return -EIO;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
+
 /*
  * Copy one chunk between the aperture at @phys and @bounce: memory decoding
- * on, no poisoned page in it.
+ * on, memory ready, no poisoned page in it.
  */
 static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 		    phys_addr_t phys, void *bounce, size_t len, bool iswrite)
 {
 	unsigned long pfn = PHYS_PFN(phys);
+	size_t left = 0;
+	int ret;
 
-	guard(rwsem_read)(&cdev->core.memory_lock);
-	if (!vfio_coherent_memory_enabled(cdev))
-		return -EIO;
-	if (vfio_coherent_poisoned(cdev, pfn, PHYS_PFN(phys + len - 1) - pfn + 1))
-		return -EIO;
-	if (iswrite)
-		memcpy(kaddr, bounce, len);
-	else
-		memcpy(bounce, kaddr, len);
-	return 0;
+	scoped_guard(rwsem_read, &cdev->core.memory_lock) {
+		ret = vfio_coherent_access_begin(cdev);
+		if (ret)
+			return ret == -ETIMEDOUT ? ret : -EIO;
+		guard(rwsem_read)(&cdev->poison_lock);
+		if (vfio_coherent_poisoned(cdev, pfn,
+					   PHYS_PFN(phys + len - 1) - pfn + 1))
+			return -EIO;
+		if (iswrite)
+			memcpy(kaddr, bounce, len);
+		else
+			left = copy_mc_to_kernel(bounce, kaddr, len);
+	}
+	/* Recording takes poison_lock for writing: not under it. */
+	return vfio_coherent_short_copy(cdev, phys, len, left);
 }
 
 /**
@@ -210,7 +253,7 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	ssize_t ret;
 
 	ap = vfio_coherent_aperture_at_bar(cdev, VFIO_PCI_OFFSET_TO_INDEX(*ppos));
-	if (WARN_ON(!ap))
+	if (WARN_ON_ONCE(!ap))
 		return -EINVAL;
 	i = ap - cdev->ap;
 	ret = vfio_coherent_region_span(ap, offset, count, &total, &mem);

@@ -347,7 +347,7 @@ struct fake_backend {
 static int fake_describe(struct vfio_coherent_device *cdev, unsigned int index,
 			 struct vfio_coherent_aperture *ap)
 {
-	const struct fake_backend *fb = vfio_coherent_data(cdev);
+	const struct fake_backend *fb = vfio_coherent_kunit_data(cdev);
 	const struct vfio_coherent_aperture *src;
 
 	if (index == fb->err_at)

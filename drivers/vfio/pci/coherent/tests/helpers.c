@@ -3,9 +3,88 @@
 
 #include <kunit/test.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 
 #include "helpers.h"
+
+/*
+ * A vfio-coherent device as far as the core's functions under test look at
+ * it: its locks, poison record and reset sequence as the VFIO init hook
+ * sets them up, a PCI function in D0 with memory decoding on (whose only
+ * name is its init_name), and a VFIO inode mapping no one maps.
+ */
+struct vfio_coherent_kunit_device {
+	struct vfio_coherent_device cdev;
+	struct pci_dev pdev;
+	struct inode inode;
+	struct address_space mapping;
+	u8 vconfig[PCI_CFG_SPACE_SIZE];
+	void *data;
+};
+
+static void kunit_device_destroy(void *data)
+{
+	struct vfio_coherent_device *cdev = data;
+
+	xa_destroy(&cdev->poisoned);
+}
+
+/**
+ * vfio_coherent_kunit_device() - a fake device for the core's functions
+ * @test: the test; the device is freed with it
+ * @ops: backend ops
+ * @data: private pointer for @ops, see vfio_coherent_kunit_data()
+ *
+ * Return: the device, with no aperture yet.
+ */
+struct vfio_coherent_device *
+vfio_coherent_kunit_device(struct kunit *test, const struct vfio_coherent_ops *ops,
+			   void *data)
+{
+	struct vfio_coherent_kunit_device *kd;
+	struct vfio_coherent_device *cdev;
+
+	kd = kunit_kzalloc(test, sizeof(*kd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kd);
+	cdev = &kd->cdev;
+	cdev->ops = ops;
+	kd->data = data;
+	mutex_init(&cdev->bar_lock);
+	init_rwsem(&cdev->poison_lock);
+	xa_init(&cdev->poisoned);
+	atomic_set(&cdev->reset_seq, 1);
+	init_rwsem(&cdev->core.memory_lock);
+
+	kd->pdev.dev.init_name = "vfio-coherent-kunit";
+	kd->pdev.current_state = PCI_D0;
+	dev_set_drvdata(&kd->pdev.dev, &cdev->core);
+	cdev->core.pdev = &kd->pdev;
+	kd->vconfig[PCI_COMMAND] = PCI_COMMAND_MEMORY;
+	cdev->core.vconfig = kd->vconfig;
+
+	address_space_init_once(&kd->mapping);
+	kd->inode.i_mapping = &kd->mapping;
+	cdev->core.vdev.inode = &kd->inode;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kunit_device_destroy,
+							cdev), 0);
+	return cdev;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_device, VFIO_COHERENT_KUNIT);
+
+/**
+ * vfio_coherent_kunit_data() - the private pointer of a fake device
+ * @cdev: made by vfio_coherent_kunit_device() or vfio_coherent_kunit_discover()
+ *
+ * Return: the @data given there.
+ */
+void *vfio_coherent_kunit_data(struct vfio_coherent_device *cdev)
+{
+	return container_of(cdev, struct vfio_coherent_kunit_device, cdev)->data;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_data, VFIO_COHERENT_KUNIT);
 
 /**
  * vfio_coherent_kunit_discover() - run the core's discovery for a fake device
@@ -29,10 +108,7 @@ int vfio_coherent_kunit_discover(struct kunit *test, struct device *dev,
 	void *group;
 	int ret;
 
-	cdev = kunit_kzalloc(test, sizeof(*cdev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, cdev);
-	cdev->ops = ops;
-	cdev->data = data;
+	cdev = vfio_coherent_kunit_device(test, ops, data);
 	if (out)
 		*out = cdev;
 

@@ -7,6 +7,10 @@
 
 #include "../coherent.h"
 
+struct vfio_coherent_device *
+vfio_coherent_kunit_device(struct kunit *test, const struct vfio_coherent_ops *ops,
+			   void *data);
+void *vfio_coherent_kunit_data(struct vfio_coherent_device *cdev);
 int vfio_coherent_kunit_discover(struct kunit *test, struct device *dev,
 				 const struct vfio_coherent_ops *ops, void *data,
 				 unsigned long used_bars,

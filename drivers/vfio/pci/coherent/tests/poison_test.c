@@ -33,6 +33,9 @@ static void poison_test_record(struct kunit *test)
 	cdev = kunit_kzalloc(test, sizeof(*cdev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, cdev);
 	xa_init(&cdev->poisoned);
+	init_rwsem(&cdev->poison_lock);
+	/* As the failure path records: with it held for writing. */
+	down_write(&cdev->poison_lock);
 
 	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, AP_PFN, AP_PAGES));
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_record(cdev, pfn), 0);
@@ -57,6 +60,7 @@ static void poison_test_record(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, AP_PFN + AP_PAGES - 1, 1));
 	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn + 1,
 							AP_PAGES - 1001 - 1));
+	up_write(&cdev->poison_lock);
 	xa_destroy(&cdev->poisoned);
 }
 

@@ -56,28 +56,6 @@ static void vfio_coherent_region_test_bar_reset_value(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_coherent_bar_dword(&ap_1g, 0, true), 0U);
 }
 
-static void vfio_coherent_region_test_flr_detect(struct kunit *test)
-{
-	u8 cap = 0x40, flr = PCI_EXP_DEVCTL_BCR_FLR >> 8;
-	loff_t devctl = cap + PCI_EXP_DEVCTL;
-	u8 w[4] = { 0x00, flr, 0x00, 0x00 };
-	u8 none[4] = { 0xff, 0x7f, 0xff, 0xff };
-
-	/* A word write of Device Control with the bit set. */
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_config_is_flr(cap, devctl, 2, w));
-	/* A dword write starting at Device Control, and a byte write of it. */
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_config_is_flr(cap, devctl, 4, w));
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_config_is_flr(cap, devctl + 1, 1, &w[1]));
-	/* Every other bit set, not this one. */
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_config_is_flr(cap, devctl, 2, none));
-	/* Writes that do not reach the byte. */
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_config_is_flr(cap, devctl, 1, w));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_config_is_flr(cap, devctl + 2, 2, w));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_config_is_flr(cap, PCI_COMMAND, 2, w));
-	/* No PCI Express capability, no FLR. */
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_config_is_flr(0, PCI_EXP_DEVCTL, 2, w));
-}
-
 static void check_span(struct kunit *test, const struct vfio_coherent_aperture *ap,
 		       u64 offset, size_t count, int err, size_t total, size_t mem)
 {
@@ -120,7 +98,6 @@ static struct kunit_case vfio_coherent_region_cases[] = {
 	KUNIT_CASE(vfio_coherent_region_test_bar_address),
 	KUNIT_CASE(vfio_coherent_region_test_bar_reset_value),
 	KUNIT_CASE(vfio_coherent_region_test_span),
-	KUNIT_CASE(vfio_coherent_region_test_flr_detect),
 	{}
 };
 
