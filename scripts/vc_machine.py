@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import select
 import shlex
 import subprocess
 import sys
@@ -35,11 +36,12 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3",
            "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "8G",
            "-nodefaults", "-display", "none", "-no-reboot"]
-# The described function sits alone behind a root port, so that it has a
-# reset method (secondary bus reset) as assigned GPUs do; the others are on
-# the root bus.
+# The described functions sit behind a root port, so that they have a reset
+# method (secondary bus reset) as assigned GPUs do, and share it: a hot reset
+# of one resets the other (one VFIO dev_set). The others are on the root bus.
 DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
-           "-device", "nvme,serial=vc-gpu,bus=rp0,addr=0.0"]
+           "-device", "nvme,serial=vc-gpu,bus=rp0,addr=0.0,multifunction=on",
+           "-device", "nvme,serial=vc-gpu-fn1,bus=rp0,addr=0.1"]
 for slot in range(3, 11):
     DEVICES += ["-device", "pci-testdev,addr=%x.0" % slot]
 APPEND = ("console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
@@ -75,6 +77,7 @@ MODULES = {
     "arch/arm64/kvm/pfnmap_test.ko": "kvm-pfnmap-test.ko",
     "arch/arm64/kvm/pfnmap_testdev.ko": "kvm-pfnmap-testdev.ko",
     "mm/memory-failure-pfn-test.ko": "memory-failure-pfn-test.ko",
+    MODULE_DIR + "/tests/vfio-coherent-live-test.ko": "vfio-coherent-live-test.ko",
     # The in-tree peer, for side-by-side runs.
     "drivers/vfio/pci/nvgrace-gpu/nvgrace-gpu-vfio-pci.ko": "nvgrace-gpu-vfio-pci.ko",
 }
@@ -105,6 +108,13 @@ rmmod vfio_coherent_nvgrace_test
 rmmod vfio_coherent_of_test
 rmmod vfio_coherent_test
 """
+# Last in the main run: fails pages of the bound functions for good.
+LIVE = "insmod /lib/modules/vfio-coherent-live-test.ko\n"
+# Then a leak scan: anything our code allocated and lost fails the run.
+KMEMLEAK = ("write /sys/kernel/debug/kmemleak scan\n"
+            "cat /sys/kernel/debug/kmemleak\n")
+OUR_CODE = re.compile(r"vfio_coherent|memory_failure_pfn|pfn_address_space|"
+                      r"kvm_pfnmap|fixup_user_fault_hwpoison|ghes_do_memory_failure")
 
 # Anything like this in the console fails the run.
 KERNEL_ERRORS = re.compile(
@@ -218,7 +228,16 @@ def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
         os.set_blocking(proc.stdout.fileno(), True)
         try:
             deadline = start + timeout
-            for raw in iter(proc.stdout.readline, b""):
+            while True:
+                # A guest that prints nothing more must not hold us forever.
+                ready, _, _ = select.select([proc.stdout], [], [],
+                                            max(0, deadline - time.monotonic()))
+                if not ready:
+                    out.append("vc_machine: timeout after %d s\n" % timeout)
+                    break
+                raw = proc.stdout.readline()
+                if not raw:
+                    break
                 line = raw.decode("utf-8", "replace").replace("\r", "")
                 logf.write(line)
                 out.append(line)
@@ -336,6 +355,29 @@ def judge(console, finished):
     if not finished:
         results.append(("machine did not reach VC-DONE", "FAIL"))
     return results
+
+
+def kmemleak_results(console, quiet=False):
+    """Leaks kmemleak reported: any with our code in its backtrace fails."""
+    text, inside = [], False
+    for l in console.splitlines():
+        l = TS.sub("", l)
+        if l.startswith("VC-CAT-BEGIN /sys/kernel/debug/kmemleak"):
+            inside = True
+        elif l.startswith("VC-CAT-END /sys/kernel/debug/kmemleak"):
+            inside = False
+        elif inside:
+            text.append(l)
+    if not any("VC-CAT-END /sys/kernel/debug/kmemleak" in l for l in console.splitlines()):
+        return [("kmemleak: scan ran", "FAIL")]
+    objects = "\n".join(text).split("unreferenced object")[1:]
+    ours = [o for o in objects if OUR_CODE.search(o)]
+    if not quiet:
+        for o in ours:
+            print("kmemleak: unreferenced object" + o)
+        print("kmemleak: %d unreferenced objects, %d from our code" % (len(objects), len(ours)))
+    return [("kmemleak: no leak from our code (%d objects reported, all elsewhere)"
+             % (len(objects) - len(ours)), "FAIL" if ours else "PASS")]
 
 
 def binding_examples():
@@ -482,6 +524,9 @@ def kernel_doc():
     bad = [l for l in (p.stdout + p.stderr).splitlines() if "warning" in l or "error" in l]
     text = "".join(open(os.path.join(REPO, f)).read() for f in kfiles)
     for sym in re.findall(r"EXPORT_SYMBOL\w*\((\w+)", text):
+        # kernel-doc of 6.12 documents functions, not variables.
+        if re.search(r"\bstruct \w+ %s = " % sym, text):
+            continue
         if not re.search(r"/\*\*\n \* %s\(\) - " % sym, text):
             bad.append("exported %s() has no kernel-doc" % sym)
     sys.stdout.write("".join(l + "\n" for l in bad))
@@ -504,8 +549,13 @@ def verdict_selftest():
     for what, text in bad.items():
         ok &= any(s == "FAIL" for _, s in judge("VC-INIT\n" + text + "VC-DONE\n", True))
     ok &= any(s == "FAIL" for _, s in judge("VC-INIT\n", False))
+    leak = ("VC-CAT-BEGIN /sys/kernel/debug/kmemleak\nunreferenced object 0x1 (size 8):\n"
+            "  backtrace (crc 0):\n    vfio_coherent_probe+0x1/0x2\n"
+            "VC-CAT-END /sys/kernel/debug/kmemleak\n")
+    ok &= any(s == "FAIL" for _, s in kmemleak_results(leak, True))
+    ok &= any(s == "FAIL" for _, s in kmemleak_results("VC-INIT\n", True))
     return [("host: the verdict fails on kernel reports, failed steps and tests, "
-             "and an unfinished run", "PASS" if ok else "FAIL")]
+             "a leak from our code and an unfinished run", "PASS" if ok else "FAIL")]
 
 
 KVMCAP = re.compile(r"^VC-KVMCAP (\d+) (-?\d+) (-?\d+)$")
@@ -551,9 +601,10 @@ def cpu_machine_check(console, what, fwb, dic):
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
     bindings = binding_check()
-    steps = LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS)
+    steps = LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS) + LIVE + KMEMLEAK
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + bindings + judge(console, finished)
+    results += kmemleak_results(console)
     results += cpu_machine_check(console, "default", True, True)
     caps = kvm_caps(console)
     # Differential: the stage-2 decision of unpatched 6.12, by boot switch.

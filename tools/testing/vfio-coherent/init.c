@@ -96,6 +96,22 @@ static int write_file(const char *path, const char *text)
 	return n;
 }
 
+/* Print a file between markers, for the verdict to read. */
+static int cat_file(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	printf("VC-CAT-BEGIN %s\n", path);
+	while (fgets(buf, sizeof(buf), f))
+		fputs(buf, stdout);
+	printf("VC-CAT-END %s\n", path);
+	fclose(f);
+	return 0;
+}
+
 /* argv[from..] joined by spaces, as finit_module() takes parameters. */
 static void join(char *buf, size_t size, char **argv, int from)
 {
@@ -148,6 +164,10 @@ static void do_step(char *line)
 			printf("VC-STEP-FAIL setenv %s: %s\n", argv[1], strerror(errno));
 	} else if (!strcmp(argv[0], "run") && argc >= 2) {
 		run(argv + 1);
+	} else if (!strcmp(argv[0], "cat") && argc == 2) {
+		ret = cat_file(argv[1]);
+		if (ret)
+			printf("VC-STEP-FAIL cat %s: %s\n", argv[1], strerror(-ret));
 	} else {
 		printf("VC-STEP-FAIL unknown step '%s'\n", argv[0]);
 	}

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The vfio-coherent test machine (tools/testing/vfio-coherent/machine/):
- * the described function alone behind a PCIe root port, a GPU stand-in
- * with what real GPUs have (QEMU's nvme: PCI Express with FLR, power
- * management, MSI-X, a 64-bit BAR 0 of 16 KiB; no guest driver claims it),
- * and six pci-testdev functions (memory BAR 0, I/O BAR 1) on the root
- * bus, most described wrongly on purpose,
+ * two described functions behind a PCIe root port, GPU stand-ins with
+ * what real GPUs have (QEMU's nvme: PCI Express with FLR, power
+ * management, MSI-X, a 64-bit BAR 0 of 16 KiB; no guest driver claims
+ * them), each in its own IOMMU group but sharing the bus reset, and eight
+ * pci-testdev functions (memory BAR 0, I/O BAR 1) on the root bus, most
+ * described wrongly on purpose,
  * and 5 GiB of guest RAM hidden from the kernel with mem=3G of 8G
  * (0x100000000-0x23fffffff) that the devicetree hands out as apertures.
  * Keep in step with coherent-dt.dtsi and the runner's QEMU options.
@@ -15,6 +16,15 @@
 
 /* Described: usemem (cacheable, BAR 4) and resmem (write-combine, BAR 2). */
 #define VC_DEV_GOOD		"0000:01:00.0"
+/*
+ * The GPU stand-in's second function, behind the same root port: one
+ * bus-reset domain (VFIO dev_set) with VC_DEV_GOOD. 64 MiB cacheable at the
+ * first free BAR pair (2).
+ */
+#define VC_DEV_FN1		"0000:01:00.1"
+#define VC_FN1_BAR		2
+#define VC_FN1_BASE		0x230000000ULL
+#define VC_FN1_SIZE		0x4000000ULL
 /* No devicetree node at all. */
 #define VC_DEV_UNDESCRIBED	"0000:00:03.0"
 /* memory-region overlapping System RAM. */

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <stddef.h>
+#include <limits.h>
 #include <linux/pci_regs.h>
 
 #include "../kselftest_harness.h"
@@ -645,6 +646,201 @@ TEST_F_TIMEOUT(region, info_index_changed_by_another_thread, 120)
 	EXPECT_LT(0, bar0) TH_LOG("the index never changed under a call: no race was run");
 	EXPECT_EQ(tainted, read_tainted()) TH_LOG("the kernel got tainted");
 	free(buf);
+}
+
+/*
+ * Every reset of the function resets the virtual BARs, whoever starts it,
+ * and only a reset does. Both functions behind the root port (one bus-reset
+ * domain) are open: with the group API each through its own group (each
+ * function has its own IOMMU group), with the cdev API on the same iommufd,
+ * as a hot reset then requires.
+ */
+FIXTURE(reset) {
+	struct vc_vfio v;
+	struct vc_vfio v1;	/* group API: 01:00.1's own group and container */
+	int fn1;
+};
+
+static int open_fn1(struct vc_vfio *v, struct vc_vfio *v1)
+{
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	char path[PATH_MAX];
+	int fd;
+
+	if (!vc_vfio_api_cdev())
+		return vc_vfio_open(VC_DEV_FN1, v1) ? -1 : v1->device;
+	if (vc_vfio_cdev_path(VC_DEV_FN1, path, sizeof(path)))
+		return -1;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	bind.iommufd = v->iommufd;
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(v->iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		return -1;
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return -1;
+	return fd;
+}
+
+FIXTURE_SETUP(reset)
+{
+	self->v1.device = -1;
+	self->v1.group = -1;
+	self->v1.container = -1;
+	self->v1.iommufd = -1;
+	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
+	ASSERT_EQ(0, vc_bind(VC_DEV_FN1, VC_DRIVER));
+	ASSERT_EQ(0, vc_vfio_open(VC_DEV_GOOD, &self->v));
+	self->fn1 = open_fn1(&self->v, &self->v1);
+	ASSERT_LE(0, self->fn1) TH_LOG("open %s: %s", VC_DEV_FN1, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(reset)
+{
+	char path[PATH_MAX];
+
+	if (self->v1.device >= 0)
+		vc_vfio_close(&self->v1);
+	else if (self->fn1 >= 0)
+		close(self->fn1);
+	vc_vfio_close(&self->v);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", VC_DEV_GOOD);
+	vc_write(path, "default");
+}
+
+#define USE_OFF		(PCI_BASE_ADDRESS_0 + 4 * VC_USEMEM_BAR)
+#define FN1_OFF		(PCI_BASE_ADDRESS_0 + 4 * VC_FN1_BAR)
+/* The low dword of a 64-bit prefetchable BAR at its reset value. */
+#define BAR_RESET_LO	(PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH)
+
+/* Program both functions' virtual BARs to something not their reset value. */
+static void program_bars(struct __test_metadata *_metadata, int d0, int d1)
+{
+	ASSERT_EQ(0, cfg_write32(d0, USE_OFF + 4, 0x12));
+	ASSERT_EQ(0, cfg_write32(d1, FN1_OFF, 0x48000000));
+	ASSERT_EQ(0, cfg_write32(d1, FN1_OFF + 4, 0x34));
+	ASSERT_EQ(0x12, cfg_read32(d0, USE_OFF + 4));
+	ASSERT_EQ(0x48000000 | BAR_RESET_LO, cfg_read32(d1, FN1_OFF));
+}
+
+/* Config space offset of the PCI Express capability, 0 if none. */
+static unsigned int pcie_cap(int device)
+{
+	unsigned int pos = cfg_read32(device, PCI_CAPABILITY_LIST) & 0xfc;
+	int n;
+
+	for (n = 0; pos && n < 48; n++) {
+		__u32 hdr = cfg_read32(device, pos);
+
+		if ((hdr & 0xff) == PCI_CAP_ID_EXP)
+			return pos;
+		pos = (hdr >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+/* Start an FLR with a write of @width bytes that covers Device Control. */
+static int flr_write(struct __test_metadata *_metadata, int device, size_t width)
+{
+	unsigned int cap = pcie_cap(device);
+	unsigned char buf[8];
+	unsigned int start;
+
+	if (!cap)
+		return -ENODEV;
+	/* Narrow writes start at Device Control, the 8-byte one at DEVCAP. */
+	start = width == 8 ? cap + PCI_EXP_DEVCAP : cap + PCI_EXP_DEVCTL;
+	if (pread(device, buf, width, CFG_OFF + start) != (ssize_t)width)
+		return -errno;
+	buf[cap + PCI_EXP_DEVCTL + 1 - start] |= PCI_EXP_DEVCTL_BCR_FLR >> 8;
+	if (pwrite(device, buf, width, CFG_OFF + start) != (ssize_t)width)
+		return -errno;
+	return 0;
+}
+
+TEST_F(reset, device_reset)
+{
+	program_bars(_metadata, self->v.device, self->fn1);
+	ASSERT_EQ(0, ioctl(self->v.device, VFIO_DEVICE_RESET)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, cfg_read32(self->v.device, USE_OFF + 4));
+	/* A function reset: the other function keeps its BAR. */
+	EXPECT_EQ(0x34, cfg_read32(self->fn1, FN1_OFF + 4));
+}
+
+/* An FLR written as a word, a dword, or within a wider write. */
+TEST_F(reset, flr_config_write_any_width)
+{
+	static const size_t widths[] = { 2, 4, 8 };
+	unsigned int i;
+
+	ASSERT_NE(0, pcie_cap(self->v.device)) TH_LOG("no PCI Express capability");
+	for (i = 0; i < 3; i++) {
+		program_bars(_metadata, self->v.device, self->fn1);
+		ASSERT_EQ(0, flr_write(_metadata, self->v.device, widths[i]));
+		EXPECT_EQ(0, cfg_read32(self->v.device, USE_OFF + 4))
+			TH_LOG("FLR by a %zu-byte write left the BAR", widths[i]);
+		EXPECT_EQ(BAR_RESET_LO, cfg_read32(self->v.device, USE_OFF));
+	}
+}
+
+/* A hot reset resets every function of the bus, each BAR of each. */
+TEST_F(reset, hot_reset_reaches_every_function)
+{
+	struct {
+		struct vfio_pci_hot_reset hdr;
+		__s32 fd[2];
+	} hr = {};
+
+	program_bars(_metadata, self->v.device, self->fn1);
+	hr.hdr.argsz = sizeof(hr);
+	/* cdev: no group, the iommufd owning both is the proof of ownership. */
+	hr.hdr.count = vc_vfio_api_cdev() ? 0 : 2;
+	hr.fd[0] = self->v.group;
+	hr.fd[1] = self->v1.group;
+	ASSERT_EQ(0, ioctl(self->v.device, VFIO_DEVICE_PCI_HOT_RESET, &hr))
+		TH_LOG("hot reset: %s", strerror(errno));
+	EXPECT_EQ(0, cfg_read32(self->v.device, USE_OFF + 4));
+	EXPECT_EQ(BAR_RESET_LO, cfg_read32(self->fn1, FN1_OFF));
+	EXPECT_EQ(0, cfg_read32(self->fn1, FN1_OFF + 4));
+}
+
+/* A reset through sysfs, outside VFIO, is a reset too. */
+TEST_F(reset, sysfs_reset)
+{
+	char path[PATH_MAX];
+
+	program_bars(_metadata, self->v.device, self->fn1);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", VC_DEV_GOOD);
+	ASSERT_EQ(0, vc_write(path, "1"));
+	EXPECT_EQ(0, cfg_read32(self->v.device, USE_OFF + 4));
+	EXPECT_EQ(0x34, cfg_read32(self->fn1, FN1_OFF + 4));
+}
+
+/*
+ * A reset that does not happen changes nothing: with every reset method
+ * disabled, VFIO_DEVICE_RESET fails and an FLR written to Device Control is
+ * not done; the BAR keeps its value.
+ */
+TEST_F(reset, failed_reset_keeps_bars)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", VC_DEV_GOOD);
+	/* An empty line: "all reset methods disabled by user". */
+	ASSERT_EQ(0, vc_write(path, "\n"));
+	program_bars(_metadata, self->v.device, self->fn1);
+	EXPECT_EQ(-1, ioctl(self->v.device, VFIO_DEVICE_RESET));
+	EXPECT_EQ(0x12, cfg_read32(self->v.device, USE_OFF + 4));
+	ASSERT_EQ(0, flr_write(_metadata, self->v.device, 2));
+	EXPECT_EQ(0x12, cfg_read32(self->v.device, USE_OFF + 4));
+	/* The control: with the methods back, the same write resets. */
+	ASSERT_EQ(0, vc_write(path, "default"));
+	ASSERT_EQ(0, flr_write(_metadata, self->v.device, 2));
+	EXPECT_EQ(0, cfg_read32(self->v.device, USE_OFF + 4));
 }
 
 TEST_HARNESS_MAIN
