@@ -101,12 +101,13 @@ int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
 {
 	struct vfio_coherent_aperture *ap = NULL;
 	unsigned int i;
+	pgoff_t off;
 	u64 offset;
 	int ret;
 
+	/* The aperture holding @pfn: the one it has a file offset in. */
 	for (i = 0; i < cdev->nr_apertures && !ap; i++)
-		if (pfn >= PHYS_PFN(cdev->ap[i].base) &&
-		    pfn - PHYS_PFN(cdev->ap[i].base) < PHYS_PFN(cdev->ap[i].size))
+		if (!vfio_coherent_pfn_pgoff(&cdev->ap[i], 0, ULONG_MAX, pfn, &off))
 			ap = &cdev->ap[i];
 	if (!ap)
 		return -EFAULT;
@@ -195,7 +196,6 @@ int vfio_coherent_register_poison(struct vfio_coherent_device *cdev)
 		struct vfio_coherent_aperture *ap = &cdev->ap[i];
 
 		mf->cdev = cdev;
-		mf->ap = ap;
 		mf->space.node.start = PHYS_PFN(ap->base);
 		mf->space.node.last = PHYS_PFN(ap->base + ap->size - 1);
 		mf->space.mapping = cdev->core.vdev.inode->i_mapping;
