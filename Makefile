@@ -32,12 +32,17 @@ kernel: deps
 # guest code of vfio_coherent_kvm_guest.S.
 guest: kernel
 	@mkdir -p $(GUEST)/bin
-	@echo "  GUEST   init vc-demo vc-bench vc-parity $(SELFTESTS)"
+	@echo "  GUEST   init vc-demo vc-bench vc-parity vc-vmm vc-l2-guest $(SELFTESTS)"
 	@gcc -O2 -o $(GUEST)/gen_init_cpio $(KSRC)/usr/gen_init_cpio.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/init $(TOOLDIR)/init.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -I$(KSRC)/tools/testing/selftests -I$(STDIR) \
+		-o $(GUEST)/bin/vc-vmm $(TOOLDIR)/l2/vc-vmm.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-l2-guest $(TOOLDIR)/l2/vc-l2-guest.c
+	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) M=$(TOOLDIR)/l2 modules >/dev/null
+	@$(REPO)/scripts/build-l2-image.sh $(BUILD)
 	@for t in $(SELFTESTS); do \
 		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c \
 			$$(case $$t in vfio_coherent_kvm*) \

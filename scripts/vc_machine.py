@@ -63,6 +63,28 @@ UEFI = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 ACPI_DEVICES = ["-device", "pci-testdev,addr=2.0", "-device", "pci-testdev,addr=3.0"]
 ACPI_APPEND = APPEND + " acpi=force"
 
+# The nested machine: Debian's arm64 QEMU (an EROFS image made by
+# scripts/build-l2-image.sh, on a virtio-mmio disk so the PCI topology stays
+# the same) gives 01:00.1 to a guest (L2) running this kernel, with UEFI and
+# ACPI. tools/testing/vfio-coherent/l2/vc-vmm.c runs it and judges.
+L2_IMAGE = os.path.join(BUILD, "l2", "qemu-arm64.erofs")
+L2_DISK = ["-drive", "file=%s,if=none,id=l2,format=raw,readonly=on" % L2_IMAGE,
+           "-device", "virtio-blk-device,drive=l2"]
+L2_DEV, L2_BAR, L2_BASE = "0000:01:00.1", 2, "0x230000000"
+L2_MODULE = "tools/testing/vfio-coherent/l2/vc_l2_ram.ko"
+L2_BIND = ("write /sys/bus/pci/devices/%s/driver_override vfio_coherent_of\n"
+           "write /sys/bus/pci/drivers_probe %s\n" % (L2_DEV, L2_DEV))
+# What the guest runs, per mode of vc-vmm.
+L2_LOAD = "run /bin/vc-l2-guest load /lib/modules/vc_l2_ram.ko bar=%d\n" % L2_BAR
+L2_STEPS = {
+    "ram": ("run /bin/vc-l2-guest info %d\n" % L2_BAR + L2_LOAD +
+            "".join("run /bin/vc-l2-guest %s %d\n" % (c, L2_BAR)
+                    for c in ("ram", "poison", "keep"))),
+    "device": "run /bin/vc-l2-guest info %d\n" % L2_BAR + L2_LOAD,
+    "noras": ("run /bin/vc-l2-guest info %d\n" % L2_BAR + L2_LOAD +
+              "run /bin/vc-l2-guest poison %d\n" % L2_BAR),
+}
+
 MODULE_DIR = "drivers/vfio/pci/coherent"
 MODULES = {
     # module file (in the build tree) -> name in the guest's /lib/modules
@@ -146,9 +168,9 @@ def make_dtb(machine=MACHINE, tag="virt"):
     return dtb
 
 
-def make_initramfs(name, steps, extra=()):
-    """An uncompressed cpio: our /init, modules, selftests, extra files."""
-    gen = os.path.join(GUEST, "gen_init_cpio")
+def make_initramfs(name, steps, extra=(), files=()):
+    """An uncompressed cpio: our /init, modules, selftests, extra files,
+    and (path in the guest, path here) pairs in files."""
     spec = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
             "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 1777 0 0",
             "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
@@ -168,6 +190,23 @@ def make_initramfs(name, steps, extra=()):
         mode = "0755" if os.access(path, os.X_OK) else "0644"
         spec.append("file /extra/%s %s %s 0 0" % (os.path.basename(path),
                                                    os.path.abspath(path), mode))
+    for dst, src in files:
+        for d in dirs_of(dst, spec):
+            spec.append("dir %s 0755 0 0" % d)
+        spec.append("file %s %s 0644 0 0" % (dst, src))
+    return write_cpio(name, steps, spec)
+
+
+def dirs_of(path, spec):
+    """The parent directories of path that spec does not create yet."""
+    have = {l.split()[1] for l in spec if l.startswith("dir ")}
+    parts = path.split("/")[1:-1]
+    want = ["/" + "/".join(parts[:i + 1]) for i in range(len(parts))]
+    return [d for d in want if d not in have]
+
+
+def write_cpio(name, steps, spec):
+    gen = os.path.join(GUEST, "gen_init_cpio")
     stepfile = os.path.join(GUEST, name + ".steps")
     with open(stepfile, "w") as f:
         f.write(steps)
@@ -179,6 +218,38 @@ def make_initramfs(name, steps, extra=()):
     with open(cpio, "wb") as f:
         sh([gen, listfile], stdout=f)
     return cpio
+
+
+def l2_files(modes):
+    """The guest's kernel and one initramfs per vc-vmm mode, as files for
+    the host's /lib/l2 (the VMM sees them as /host/...)."""
+    files = [("/lib/l2/Image", os.path.join(KOUT, "arch/arm64/boot/Image"))]
+    for mode in modes:
+        spec = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
+                "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 1777 0 0",
+                "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
+                "dir /lib/modules 0755 0 0",
+                "file /init %s 0755 0 0" % os.path.join(GUEST, "bin", "init"),
+                "file /bin/vc-l2-guest %s 0755 0 0"
+                % os.path.join(GUEST, "bin", "vc-l2-guest"),
+                "file /lib/modules/vc_l2_ram.ko %s 0644 0 0"
+                % os.path.join(KSRC, L2_MODULE)]
+        cpio = write_cpio("l2-" + mode, L2_STEPS[mode], spec)
+        files.append(("/lib/l2/l2-%s.cpio" % mode, cpio))
+    return files
+
+
+# Between two VMM runs the function is bound again: poison lasts for the
+# binding's life, and each run fails a page of its own choosing.
+L2_REBIND = ("write /sys/bus/pci/drivers/vfio_coherent_of/unbind %s\n"
+             "write /sys/bus/pci/drivers/vfio_coherent_of/bind %s\n" % (L2_DEV, L2_DEV))
+
+
+def nested_steps(modes):
+    """Host steps: bind the function, run the VMM once per mode."""
+    return LOAD + L2_BIND + L2_REBIND.join(
+        "run /extra/vc-vmm -m %s %s %d %s\n" % (m, L2_DEV, L2_BAR, L2_BASE)
+        for m in modes)
 
 
 def acpi_tables():
@@ -201,9 +272,14 @@ def acpi_tables():
 
 
 def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
-         machine=MACHINE, tag="virt"):
-    """Boot, run the steps, return (console text, seconds, finished)."""
-    initrd = make_initramfs(name, steps, extra)
+         machine=MACHINE, tag="virt", nested=None):
+    """Boot, run the steps, return (console text, seconds, finished).
+    nested: vc-vmm modes; the machine then gets the QEMU disk and the
+    guest's files."""
+    files = l2_files(nested) if nested else ()
+    if nested:
+        extra = list(extra) + [os.path.join(GUEST, "bin", "vc-vmm")]
+    initrd = make_initramfs(name, steps, extra, files)
     log = os.path.join(GUEST, name + ".log")
     cmd = [QEMU] + machine + ["-serial", "stdio", "-kernel",
                               os.path.join(KOUT, "arch/arm64/boot/Image")]
@@ -217,6 +293,8 @@ def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
     else:
         cmd += DEVICES + ["-dtb", make_dtb(machine, tag), "-initrd", initrd,
                           "-append", APPEND + append]
+    if nested:
+        cmd += L2_DISK
     with open(os.path.join(GUEST, name + ".cmd"), "w") as f:
         f.write(shlex.join(cmd) + "\n")
     start = time.monotonic()
@@ -344,10 +422,15 @@ def user_results(console):
     return results
 
 
+NESTED_PREFIXES = ("L2| ", "QEMU| ")
+
+
 def judge(console, finished):
     results = [("kunit: " + n, s) for n, s in kunit_results(console)]
     results += user_results(console)
     for l in console.splitlines():
+        if l.startswith(NESTED_PREFIXES):
+            continue    # the nested guest and its QEMU: vc-vmm judges them
         if "VC-STEP-FAIL" in l:
             results.append((l.strip(), "FAIL"))
         elif KERNEL_ERRORS.search(l):
@@ -629,6 +712,19 @@ def cmd_check(args):
     results += [("no-dic: " + n, s) for n, s in judge(console, finished)]
     results += cpu_machine_check(console, "FWB-without-DIC", True, False)
     secs += nsecs
+    # A real VMM: Debian's QEMU in the machine gives 01:00.1 to a guest that
+    # onlines it as RAM and survives a failed page (ras=on), then the same
+    # without ras=on; and on the unpatched stage-2 decision, where QEMU must
+    # still start but the memory behaves as Device memory.
+    console, nsecs, finished = boot("check-nested", nested_steps(["ram", "noras"]),
+                                    echo=args.verbose, nested=["ram", "noras"])
+    results += [("nested: " + n, s) for n, s in judge(console, finished)]
+    secs += nsecs
+    console, nsecs, finished = boot("check-nested-kvm-off", nested_steps(["device"]),
+                                    echo=args.verbose, nested=["device"],
+                                    append=" kvm-arm.cacheable_pfnmap=0")
+    results += [("nested-kvm-off: " + n, s) for n, s in judge(console, finished)]
+    secs += nsecs
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
     steps = (LOAD + ACPI_PEER + both_apis(ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
@@ -691,8 +787,11 @@ def cmd_bench(args):
 def cmd_run(args):
     steps = LOAD + "".join(s + "\n" for s in args.step)
     steps += "".join("run %s\n" % c for c in args.run)
+    if args.nested:
+        steps = nested_steps(args.nested)
     console, secs, finished = boot("run", steps, extra=args.add, echo=True,
-                                   acpi=args.acpi)
+                                   acpi=args.acpi, nested=args.nested,
+                                   append=" " + " ".join(args.append))
     return 0 if finished else 1
 
 
@@ -711,6 +810,10 @@ def main():
                    help="an init step, e.g. 'write /sys/... value'")
     r.add_argument("--acpi", action="store_true",
                    help="boot the ACPI (UEFI) machine instead of the devicetree one")
+    r.add_argument("--nested", choices=sorted(L2_STEPS), action="append",
+                   help="run QEMU in the machine: vc-vmm in this mode (repeatable)")
+    r.add_argument("--append", action="append", default=[],
+                   help="more kernel command line for the machine")
     r.add_argument("--run", action="append", default=[],
                    help="a command to run, e.g. '/extra/myclient 0000:00:02.0'")
     args = ap.parse_args()

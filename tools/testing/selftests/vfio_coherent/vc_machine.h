@@ -18,13 +18,14 @@
 #define VC_DEV_GOOD		"0000:01:00.0"
 /*
  * The GPU stand-in's second function, behind the same root port: one
- * bus-reset domain (VFIO dev_set) with VC_DEV_GOOD. 64 MiB cacheable at the
- * first free BAR pair (2).
+ * bus-reset domain (VFIO dev_set) with VC_DEV_GOOD. 256 MiB cacheable at the
+ * first free BAR pair (2): two memory blocks, what the nested guest onlines
+ * as System RAM.
  */
 #define VC_DEV_FN1		"0000:01:00.1"
 #define VC_FN1_BAR		2
 #define VC_FN1_BASE		0x230000000ULL
-#define VC_FN1_SIZE		0x4000000ULL
+#define VC_FN1_SIZE		0x10000000ULL
 /* No devicetree node at all. */
 #define VC_DEV_UNDESCRIBED	"0000:00:03.0"
 /* memory-region overlapping System RAM. */

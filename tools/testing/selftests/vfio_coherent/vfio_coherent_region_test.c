@@ -721,10 +721,10 @@ FIXTURE_TEARDOWN(reset)
 static void program_bars(struct __test_metadata *_metadata, int d0, int d1)
 {
 	ASSERT_EQ(0, cfg_write32(d0, USE_OFF + 4, 0x12));
-	ASSERT_EQ(0, cfg_write32(d1, FN1_OFF, 0x48000000));
+	ASSERT_EQ(0, cfg_write32(d1, FN1_OFF, 0x50000000));
 	ASSERT_EQ(0, cfg_write32(d1, FN1_OFF + 4, 0x34));
 	ASSERT_EQ(0x12, cfg_read32(d0, USE_OFF + 4));
-	ASSERT_EQ(0x48000000 | BAR_RESET_LO, cfg_read32(d1, FN1_OFF));
+	ASSERT_EQ(0x50000000 | BAR_RESET_LO, cfg_read32(d1, FN1_OFF));
 }
 
 /* Config space offset of the PCI Express capability, 0 if none. */
