@@ -60,10 +60,11 @@ bench: guest
 	@python3 $(REPO)/scripts/vc_machine.py bench
 
 # make run ADD="./myclient" RUN="/extra/myclient 0000:00:02.0"
+# make run NESTED="ram noras"	(QEMU in the machine: vc-vmm per mode)
 run: guest
 	@python3 $(REPO)/scripts/vc_machine.py run \
 		$(foreach f,$(ADD),--add $(f)) $(if $(RUN),--run "$(RUN)") \
-		$(if $(STEP),--step "$(STEP)")
+		$(if $(STEP),--step "$(STEP)") $(foreach m,$(NESTED),--nested $(m))
 
 clean:
 	rm -rf $(GUEST)

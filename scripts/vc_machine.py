@@ -83,6 +83,16 @@ L2_STEPS = {
     "device": "run /bin/vc-l2-guest info %d\n" % L2_BAR + L2_LOAD,
     "noras": ("run /bin/vc-l2-guest info %d\n" % L2_BAR + L2_LOAD +
               "run /bin/vc-l2-guest poison %d\n" % L2_BAR),
+    "start": "run /bin/vc-l2-guest info %d\n" % L2_BAR,
+    # The ACPI machine's GPU (00:02.0): 3 GiB usemem at BAR 4 of 4 GiB. The
+    # guest onlines 1 GiB of it: its KASAN shadow and memmap must fit in the
+    # guest's 512 MiB.
+    "acpi-ram": ("run /bin/vc-l2-guest info 4\n"
+                 "run /bin/vc-l2-guest load /lib/modules/vc_l2_ram.ko bar=4 "
+                 "online_size=0x40000000\n"
+                 "run /bin/vc-l2-guest ram 4 0x40000000\n" +
+                 "".join("run /bin/vc-l2-guest %s 4\n" % c for c in ("poison", "keep"))),
+    "acpi-start": "run /bin/vc-l2-guest info 4\n",
 }
 
 MODULE_DIR = "drivers/vfio/pci/coherent"
@@ -220,11 +230,11 @@ def write_cpio(name, steps, spec):
     return cpio
 
 
-def l2_files(modes):
-    """The guest's kernel and one initramfs per vc-vmm mode, as files for
-    the host's /lib/l2 (the VMM sees them as /host/...)."""
+def l2_files():
+    """The guest's kernel and one initramfs per entry of L2_STEPS, as files
+    for the host's /lib/l2 (the VMM sees them as /host/...)."""
     files = [("/lib/l2/Image", os.path.join(KOUT, "arch/arm64/boot/Image"))]
-    for mode in modes:
+    for mode in L2_STEPS:
         spec = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
                 "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 1777 0 0",
                 "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
@@ -274,9 +284,8 @@ def acpi_tables():
 def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
          machine=MACHINE, tag="virt", nested=None):
     """Boot, run the steps, return (console text, seconds, finished).
-    nested: vc-vmm modes; the machine then gets the QEMU disk and the
-    guest's files."""
-    files = l2_files(nested) if nested else ()
+    nested: the machine gets the QEMU disk and the guest's files."""
+    files = l2_files() if nested else ()
     if nested:
         extra = list(extra) + [os.path.join(GUEST, "bin", "vc-vmm")]
     initrd = make_initramfs(name, steps, extra, files)
@@ -717,14 +726,22 @@ def cmd_check(args):
     # without ras=on; and on the unpatched stage-2 decision, where QEMU must
     # still start but the memory behaves as Device memory.
     console, nsecs, finished = boot("check-nested", nested_steps(["ram", "noras"]),
-                                    echo=args.verbose, nested=["ram", "noras"])
+                                    echo=args.verbose, nested=True)
     results += [("nested: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
     console, nsecs, finished = boot("check-nested-kvm-off", nested_steps(["device"]),
-                                    echo=args.verbose, nested=["device"],
+                                    echo=args.verbose, nested=True,
                                     append=" kvm-arm.cacheable_pfnmap=0")
     results += [("nested-kvm-off: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
+    # The ACPI machine's GPU in a guest, with our backend and then with the
+    # in-tree driver: what works with each, side by side (the peer's results
+    # are printed, not counted).
+    console, nsecs, finished = boot("check-nested-acpi", NESTED_ACPI, echo=args.verbose,
+                                    acpi=True, nested=True)
+    results += [("nested-acpi: " + n, s) for n, s in judge(console, finished)]
+    secs += nsecs
+    side_by_side(console)
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
     steps = (LOAD + ACPI_PEER + both_apis(ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
@@ -746,16 +763,24 @@ def cmd_check(args):
     return 0 if failed == 0 and skipped == 0 else 1
 
 
+# What the demo shows of the nested run: the VMM's verdicts and the story's
+# lines from host, QEMU and guest.
+DEMO_LINE = re.compile(
+    r"^(ok |not ok |# host|VC-VMM-TIME|QEMU\| |"
+    r"L2\| (VC-L2-(RESULT|MEMTOTAL|POISON|SIGBUS|BAR|NODES)|VC-INIT|vc-l2-guest: touching)|"
+    r"L2\| \[.*\] (\{\d+\}\[Hardware Error\]: (Hardware error|.*physical_address)|"
+    r"Memory failure|VC-L2-RESULT)|"
+    r"\[.*\] (vfio_coherent_of .*(aperture0: 0x|poisoned)|Memory failure))")
+
+
 def cmd_demo(args):
-    steps = LOAD + "run /bin/vc-demo\n"
-    console, secs, finished = boot("demo", steps)
-    show = False
+    """The story: QEMU gives the device to a guest, the guest's memory grows
+    by the aperture, a program uses it, a failed page kills only that
+    program."""
+    console, secs, finished = boot("demo", nested_steps(["ram"]), nested=True)
     for l in console.splitlines():
-        if l.startswith("VC-INIT"):
-            show = True
-            continue
-        if show and not l.startswith("VC-"):
-            print(l)
+        if DEMO_LINE.match(l):
+            print(TS.sub("", l) if l.startswith("[") else l)
     errors = [r for r in judge(console, finished) if r[1] == "FAIL"]
     for name, _ in errors:
         print("FAIL", name)
@@ -764,19 +789,66 @@ def cmd_demo(args):
     return 1 if errors else 0
 
 
+# VM start on the ACPI machine: the same GPU and aperture bound to our
+# backend, then to the in-tree driver; vc-vmm times a type1 DMA map of 1 GiB
+# of BAR 4 (what QEMU does for every BAR at start), then QEMU's start.
+BENCH_GPU = "0000:00:02.0"
+BENCH_VMM = ("run /extra/vc-vmm -m start -i acpi-start -M 0x40000000 %s 4 0x100000000\n"
+             % BENCH_GPU)
+
+
+def bind_steps(bdf, driver):
+    return ("write /sys/bus/pci/devices/%s/driver_override %s\n"
+            "write /sys/bus/pci/drivers_probe %s\n" % (bdf, driver, bdf))
+
+
+# The ACPI machine's GPU (00:02.0, BAR 4) given to a guest with our backend,
+# then with the in-tree driver (-p: compared, not judged).
+ACPI_VMM = "run /extra/vc-vmm -m ram -i acpi-ram %s%s 4 0x100000000\n"
+NESTED_ACPI = (LOAD + ACPI_PEER + bind_steps(BENCH_GPU, "vfio_coherent_nvgrace") +
+               ACPI_VMM % ("", BENCH_GPU) +
+               "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % BENCH_GPU +
+               bind_steps(BENCH_GPU, "nvgrace_gpu_vfio_pci") + ACPI_VMM % ("-p ", BENCH_GPU))
+
+
+def side_by_side(console):
+    """Print each guest check with our driver and with the in-tree one."""
+    ours, peer = {}, {}
+    for l in console.splitlines():
+        m = re.match(r"^(ok|not ok) \d+ (.*)$", l)
+        if m:
+            ours[re.sub(r"\(.*\)$", "", m.group(2)).strip()] = m.group(1) == "ok"
+        m = re.match(r"^# peer \S+ (works|FAILS): (.*)$", l)
+        if m:
+            peer[re.sub(r"\(.*\)$", "", m.group(2)).strip()] = m.group(1) == "works"
+    if not peer:
+        return
+    print("\nThe GPU in a QEMU guest: vfio_coherent_nvgrace | nvgrace_gpu_vfio_pci")
+    for name in ours:
+        print("  %-70s %-5s | %s" % (name[:70], "yes" if ours[name] else "NO",
+                                      {True: "yes", False: "NO"}.get(peer.get(name), "-")))
+
+
 def cmd_bench(args):
-    runs = [("bench", LOAD + "run /bin/vc-bench\n", False),
-            ("bench-acpi", LOAD + ACPI_PEER + "run /bin/vc-parity bench\n", True)]
+    vm_start = (LOAD + ACPI_PEER + bind_steps(BENCH_GPU, "vfio_coherent_nvgrace") +
+                BENCH_VMM +
+                "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % BENCH_GPU +
+                bind_steps(BENCH_GPU, "nvgrace_gpu_vfio_pci") + BENCH_VMM)
+    runs = [("bench", LOAD + "run /bin/vc-bench\n", False, None),
+            ("bench-acpi", LOAD + ACPI_PEER + "run /bin/vc-parity bench\n", True, None),
+            ("bench-vm-start", vm_start, True, True)]
     ok = True
-    for name, steps, acpi in runs:
-        console, secs, finished = boot(name, steps, acpi=acpi)
+    for name, steps, acpi, nested in runs:
+        console, secs, finished = boot(name, steps, acpi=acpi, nested=nested)
         show = False
         for l in console.splitlines():
             if l.startswith("VC-RUN-BEGIN"):
                 show = True
             elif l.startswith("VC-RUN-END"):
                 show = False
-            elif show and not TS.match(l):
+            elif nested and l.startswith(("VC-VMM-", "QEMU| ")):
+                print(l)
+            elif show and not nested and not TS.match(l):
                 print(l)
         print("\n(%.0f s in the machine; full console: %s)" %
               (secs, os.path.join(GUEST, name + ".log")))
@@ -790,7 +862,7 @@ def cmd_run(args):
     if args.nested:
         steps = nested_steps(args.nested)
     console, secs, finished = boot("run", steps, extra=args.add, echo=True,
-                                   acpi=args.acpi, nested=args.nested,
+                                   acpi=args.acpi, nested=bool(args.nested),
                                    append=" " + " ".join(args.append))
     return 0 if finished else 1
 
@@ -810,7 +882,7 @@ def main():
                    help="an init step, e.g. 'write /sys/... value'")
     r.add_argument("--acpi", action="store_true",
                    help="boot the ACPI (UEFI) machine instead of the devicetree one")
-    r.add_argument("--nested", choices=sorted(L2_STEPS), action="append",
+    r.add_argument("--nested", choices=["ram", "noras", "device", "start"], action="append",
                    help="run QEMU in the machine: vc-vmm in this mode (repeatable)")
     r.add_argument("--append", action="append", default=[],
                    help="more kernel command line for the machine")

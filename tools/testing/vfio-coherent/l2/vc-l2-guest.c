@@ -5,7 +5,7 @@
  *
  *   vc-l2-guest info BAR	print the assigned device's BARs as the guest
  *				sees them, the NUMA nodes, and save MemTotal
- *   vc-l2-guest ram BAR	after vc_l2_ram.ko onlined the BAR: MemTotal
+ *   vc-l2-guest ram BAR [SIZE]	after vc_l2_ram.ko onlined the BAR (or SIZE bytes of it): MemTotal
  *				growth, and a process bound (mbind) to the
  *				generic-initiator node filling and checking
  *				its pages, which must lie inside the BAR
@@ -43,7 +43,6 @@
 
 #define PAGE		4096UL
 #define MPOL_BIND	2
-#define QEMU_NVME	"0x1b36 0x0010"
 
 static char dev[300];
 static unsigned long long bar_start, bar_size;
@@ -75,10 +74,10 @@ static int read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* The assigned function: QEMU's nvme, the only one with its IDs. */
+/* The assigned function: the first one that is not a bridge. */
 static int find_device(void)
 {
-	char path[600], v[16], d[16], ids[40];
+	char path[600], class[16];
 	struct dirent *e;
 	DIR *dir = opendir("/sys/bus/pci/devices");
 
@@ -87,17 +86,11 @@ static int find_device(void)
 	while ((e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-		if (read_line(path, v, sizeof(v)))
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class", e->d_name);
+		if (read_line(path, class, sizeof(class)) || !strncmp(class, "0x06", 4))
 			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", e->d_name);
-		if (read_line(path, d, sizeof(d)))
-			continue;
-		snprintf(ids, sizeof(ids), "%s %s", v, d);
-		if (!strcmp(ids, QEMU_NVME)) {
-			snprintf(dev, sizeof(dev), "/sys/bus/pci/devices/%s", e->d_name);
-			break;
-		}
+		snprintf(dev, sizeof(dev), "/sys/bus/pci/devices/%s", e->d_name);
+		break;
 	}
 	closedir(dir);
 	return dev[0] ? 0 : -1;
@@ -187,14 +180,13 @@ static int cmd_info(void)
 /* Guest-physical address of the page at @p (root sees PFNs in pagemap). */
 static unsigned long long gpa_of(void *p)
 {
+	static int fd = -1;
 	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
 
 	if (fd < 0)
+		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &e, 8, (uintptr_t)p / PAGE * 8) != 8)
 		return 0;
-	if (pread(fd, &e, 8, (uintptr_t)p / PAGE * 8) != 8)
-		e = 0;
-	close(fd);
 	if (!(e & (1ULL << 63)))
 		return 0;
 	return (e & ((1ULL << 55) - 1)) * PAGE;
@@ -223,9 +215,9 @@ static int in_bar(unsigned long long gpa)
 	return gpa >= bar_start && gpa < bar_start + bar_size;
 }
 
-#define FILL_PAGES	16384	/* 64 MiB */
+#define FILL_PAGES	8192	/* 32 MiB */
 
-static int cmd_ram(void)
+static int cmd_ram(unsigned long long want)
 {
 	unsigned long long before = 0, after, node_total, gpa;
 	int node = gi_node(), *status, outside = 0, wrong_node = 0, bad = 0;
@@ -239,16 +231,16 @@ static int cmd_ram(void)
 		before = strtoull(buf, NULL, 10);
 	after = meminfo("/proc/meminfo", "MemTotal:");
 	printf("VC-L2-MEMTOTAL before=%llu after=%llu\n", before, after);
-	result("memtotal-grew-by-bar", before && after - before == bar_size,
-	       "by %llu, BAR %llu", after - before, bar_size);
+	result("memtotal-grew-by-bar", before && after - before == want,
+	       "by %llu, onlined %llu of BAR %llu", after - before, want, bar_size);
 	if (node < 0) {
 		result("node-memory", 0, "no generic-initiator node");
 		return 1;
 	}
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", node);
 	node_total = meminfo(path, "MemTotal:");
-	result("node-memory", node_total == bar_size,
-	       "node %d MemTotal %llu, BAR %llu", node, node_total, bar_size);
+	result("node-memory", node_total == want,
+	       "node %d MemTotal %llu, onlined %llu", node, node_total, want);
 
 	mem = node_memory(FILL_PAGES * PAGE, node);
 	if (!mem) {
@@ -436,10 +428,17 @@ int main(int argc, char **argv)
 	int bar;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc >= 3 && !strcmp(argv[1], "load"))
-		return cmd_load(argv[2], argc > 3 ? argv[3] : "");
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s info|ram|poison|keep BAR\n", argv[0]);
+	if (argc >= 3 && !strcmp(argv[1], "load")) {
+		char params[256] = "";
+		size_t len = 0;
+
+		for (bar = 3; bar < argc && len < sizeof(params); bar++)
+			len += snprintf(params + len, sizeof(params) - len, "%s%s",
+					bar > 3 ? " " : "", argv[bar]);
+		return cmd_load(argv[2], params);
+	}
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: %s info|ram|poison|keep BAR [SIZE]\n", argv[0]);
 		return 2;
 	}
 	bar = atoi(argv[2]);
@@ -450,7 +449,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "info"))
 		return cmd_info();
 	if (!strcmp(argv[1], "ram"))
-		return cmd_ram();
+		return cmd_ram(argc == 4 ? strtoull(argv[3], NULL, 0) : bar_size);
 	if (!strcmp(argv[1], "poison"))
 		return cmd_poison();
 	if (!strcmp(argv[1], "keep"))

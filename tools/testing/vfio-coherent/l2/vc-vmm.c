@@ -7,11 +7,13 @@
  * -device vfio-pci and two memoryless NUMA nodes tied to it by
  * acpi-generic-initiator, as NVIDIA documents for Grace Hopper guests.
  *
- *   vc-vmm [-m ram|device|noras] [-t SECONDS] BDF BAR APERTURE_BASE
+ *   vc-vmm [-m ram|device|noras|start] [-i NAME] [-M SIZE] [-p] [-t SECONDS]
+ *          BDF BAR BASE
  *
- * The guest runs our kernel and the steps of /host/l2-MODE.cpio
- * (vc-l2-guest, vc_l2_ram.ko). Its console arrives here prefixed "L2| ", QEMU's own
- * messages "QEMU| ". The protocol over the console:
+ * The guest runs our kernel and the steps of /host/l2-MODE.cpio, or with
+ * -i NAME of /host/l2-NAME.cpio (vc-l2-guest, vc_l2_ram.ko). Its console
+ * arrives here prefixed "L2| ", QEMU's own messages "QEMU| ". The protocol
+ * over the console:
  *   VC-L2-RESULT name ok|fail ...	a verdict of the guest
  *   VC-L2-BAR n start= size= flags=	a BAR as the guest sees it
  *   VC-L2-POISON off=X			fail aperture page X on the host, say "go"
@@ -24,10 +26,17 @@
  *		first unaligned access must fail as Device memory does
  *   noras	QEMU without ras=on: a guest touch of a failed page must end
  *		QEMU ("Hardware memory error"), not the host
+ *   start	the guest only lists what it sees: for start-up costs
+ * With -p the function is bound to a peer driver (the in-tree one): the
+ * checks are printed as what works and what does not, not judged.
+ * With -M SIZE, first time a type1 VFIO_IOMMU_MAP_DMA of SIZE bytes of the
+ * BAR's mmap, as QEMU does for every BAR at start (for peer-to-peer DMA).
  * Prints kselftest TAP; exit 0 when every check passed.
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -46,8 +55,8 @@
 #define MAX_KEEP	64
 #define MAX_RESULTS	64
 
-enum mode { MODE_RAM, MODE_DEVICE, MODE_NORAS };
-static const char *const mode_names[] = { "ram", "device", "noras" };
+enum mode { MODE_RAM, MODE_DEVICE, MODE_NORAS, MODE_START };
+static const char *const mode_names[] = { "ram", "device", "noras", "start" };
 
 static const char *const ram_results[] = {
 	"memremap-wb", "unaligned", "exclusive", "lse-atomics", "dc-zva",
@@ -62,6 +71,9 @@ static struct {
 	int bar;
 	unsigned long long base;
 	int timeout;
+	unsigned long long map_size;
+	int peer;
+	const char *initrd;
 } opt = { .mode = MODE_RAM, .timeout = 1500 };
 
 /* What VFIO says about the function, before QEMU takes it. */
@@ -149,7 +161,7 @@ static pid_t start_qemu(int *out, int *err, int *in)
 	snprintf(machine, sizeof(machine), "virt,gic-version=3%s",
 		 opt.mode == MODE_NORAS ? "" : ",ras=on");
 	snprintf(device, sizeof(device), "vfio-pci,host=%s,id=gpu0", opt.bdf);
-	snprintf(initrd, sizeof(initrd), "/host/l2-%s.cpio", mode_names[opt.mode]);
+	snprintf(initrd, sizeof(initrd), "/host/l2-%s.cpio", opt.initrd ?: mode_names[opt.mode]);
 	snprintf(append, sizeof(append), "%s", L2_APPEND);
 	char *const argv[] = {
 		QEMU_BIN, "-accel", "kvm", "-cpu", "host", "-machine", machine,
@@ -356,6 +368,51 @@ static int run_qemu(void)
 	return 0;
 }
 
+/*
+ * What a VMM's start costs before the guest runs: QEMU DMA-maps every BAR
+ * mmap into the IOMMU (type1 here, as Debian's QEMU does with the group
+ * API). Timed on the first opt.map_size bytes of the BAR.
+ */
+static int time_dma_map(void)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	char driver[64];
+	struct vc_vfio v;
+	double t, dt;
+	void *m;
+	int ret;
+
+	snprintf(driver, sizeof(driver), "%s", vc_driver_of(opt.bdf));
+	ret = vc_vfio_open(opt.bdf, &v);
+	if (ret)
+		return ret;
+	m = mmap(NULL, opt.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, v.device,
+		 regions[opt.bar].offset);
+	if (m == MAP_FAILED) {
+		ret = -errno;
+		goto out;
+	}
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.vaddr = (uintptr_t)m;
+	map.iova = 1ULL << 40;
+	map.size = opt.map_size;
+	t = now();
+	ret = ioctl(v.container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+	dt = now() - t;
+	printf("VC-VMM-MAP %s BAR %d: %llu MiB type1 MAP_DMA %.3f s%s%s\n", driver,
+	       opt.bar, opt.map_size >> 20, dt, ret ? ": " : "", ret ? strerror(-ret) : "");
+	if (!ret) {
+		unmap.iova = map.iova;
+		unmap.size = map.size;
+		ioctl(v.container, VFIO_IOMMU_UNMAP_DMA, &unmap);
+	}
+	munmap(m, opt.map_size);
+out:
+	vc_vfio_close(&v);
+	return ret;
+}
+
 /* The pages the guest filled, read through VFIO after QEMU has gone. */
 static int readback(int *bad_pages)
 {
@@ -384,6 +441,24 @@ static int readback(int *bad_pages)
 	}
 	vc_vfio_close(&v);
 	return 0;
+}
+
+/*
+ * One check: a TAP result, or with -p (a peer driver, compared with ours,
+ * not judged) a comment saying what works with it and what does not.
+ */
+static void verdict(int ok, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (opt.peer)
+		printf("# peer %s %s: %s", vc_driver_of(opt.bdf), ok ? "works" : "FAILS", msg);
+	else
+		ksft_test_result(ok, "%s", msg);
 }
 
 static int result_of(const char *name)
@@ -416,34 +491,34 @@ static void check_bars(void)
 	}
 	/* IORESOURCE_MEM_64 | IORESOURCE_PREFETCH on the coherent BAR. */
 	ok &= (seen.l2_bar_flags[opt.bar] & 0x102000) == 0x102000;
-	ksft_test_result(ok, "guest BARs: sizes of the VFIO regions, BAR %d 64-bit prefetchable\n",
-			 opt.bar);
+	verdict(ok, "guest BARs: sizes of the VFIO regions, BAR %d 64-bit prefetchable\n",
+		opt.bar);
 }
 
 static void report_ram(void)
 {
 	int i, bad = 0, r;
 
-	ksft_test_result(seen.saw_init, "QEMU starts the guest (guest /init after %.1f s)\n",
-			 seen.t_init);
+	verdict(seen.saw_init, "QEMU starts the guest (guest /init after %.1f s)\n",
+		seen.t_init);
 	check_bars();
-	ksft_test_result(!strcmp(seen.gi_nodes, "1-2"),
-			 "generic-initiator NUMA nodes in the guest: '%s' (want 1-2)\n",
-			 seen.gi_nodes);
+	verdict(!strcmp(seen.gi_nodes, "1-2"),
+		"generic-initiator NUMA nodes in the guest: '%s' (want 1-2)\n",
+		seen.gi_nodes);
 	for (i = 0; ram_results[i]; i++) {
 		r = result_of(ram_results[i]);
-		ksft_test_result(r == 1, "guest: %s%s\n", ram_results[i],
-				 r < 0 ? " (never reported)" : "");
+		verdict(r == 1, "guest: %s%s\n", ram_results[i],
+			r < 0 ? " (never reported)" : "");
 	}
-	ksft_test_result(seen.poisoned && seen.host_logged,
-			 "host fails the page the guest named and logs it\n");
-	ksft_test_result(seen.keep_done && !readback(&bad) && !bad && seen.nkeep,
-			 "host reads back through VFIO the %d pages the guest filled (%d differ)\n",
-			 seen.nkeep, bad);
-	ksft_test_result(!seen.l2_errors, "guest kernel without reports (%d lines)\n",
-			 seen.l2_errors);
-	ksft_test_result(WIFEXITED(seen.status) && !WEXITSTATUS(seen.status),
-			 "QEMU exits cleanly when the guest powers off\n");
+	verdict(seen.poisoned && seen.host_logged,
+		"host fails the page the guest named and logs it\n");
+	verdict(seen.keep_done && !readback(&bad) && !bad && seen.nkeep,
+		"host reads back through VFIO the %d pages the guest filled (%d differ)\n",
+		seen.nkeep, bad);
+	verdict(!seen.l2_errors, "guest kernel without reports (%d lines)\n",
+		seen.l2_errors);
+	verdict(WIFEXITED(seen.status) && !WEXITSTATUS(seen.status),
+		"QEMU exits cleanly when the guest powers off\n");
 }
 
 static void report_device(void)
@@ -451,26 +526,26 @@ static void report_device(void)
 	int r = result_of("unaligned");
 	int faulted = seen.kvm_error || r == 0 || seen.l2_errors;
 
-	ksft_test_result(seen.saw_init,
-			 "QEMU starts the guest without cacheable stage 2 (/init after %.1f s)\n",
-			 seen.t_init);
-	ksft_test_result(seen.tried_unaligned && r != 1 && faulted,
-			 "an unaligned access to the BAR faults as on Device memory (%s)\n",
-			 seen.kvm_error ? "KVM_RUN failed" :
-			 seen.l2_errors ? "guest fault" : r == 0 ? "wrong value" : "no fault");
-	ksft_test_result(result_of("memremap-wb") == 1, "the guest still maps the BAR\n");
+	verdict(seen.saw_init,
+		"QEMU starts the guest without cacheable stage 2 (/init after %.1f s)\n",
+		seen.t_init);
+	verdict(seen.tried_unaligned && r != 1 && faulted,
+		"an unaligned access to the BAR faults as on Device memory (%s)\n",
+		seen.kvm_error ? "KVM_RUN failed" :
+		seen.l2_errors ? "guest fault" : r == 0 ? "wrong value" : "no fault");
+	verdict(result_of("memremap-wb") == 1, "the guest still maps the BAR\n");
 }
 
 static void report_noras(void)
 {
-	ksft_test_result(seen.saw_init, "QEMU without ras=on starts the guest\n");
-	ksft_test_result(seen.poisoned && seen.host_logged,
-			 "host fails the page the guest named and logs it\n");
-	ksft_test_result(seen.hw_error_exit && WIFEXITED(seen.status) &&
-			 WEXITSTATUS(seen.status),
-			 "QEMU without ras=on exits on the guest's touch (\"Hardware memory error\")\n");
-	ksft_test_result(result_of("poison-kills-user") < 0,
-			 "the guest never got to judge the touch\n");
+	verdict(seen.saw_init, "QEMU without ras=on starts the guest\n");
+	verdict(seen.poisoned && seen.host_logged,
+		"host fails the page the guest named and logs it\n");
+	verdict(seen.hw_error_exit && WIFEXITED(seen.status) &&
+		WEXITSTATUS(seen.status),
+		"QEMU without ras=on exits on the guest's touch (\"Hardware memory error\")\n");
+	verdict(result_of("poison-kills-user") < 0,
+		"the guest never got to judge the touch\n");
 }
 
 int main(int argc, char **argv)
@@ -478,11 +553,21 @@ int main(int argc, char **argv)
 	int c;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt(argc, argv, "m:t:")) != -1) {
+	while ((c = getopt(argc, argv, "i:m:M:pt:")) != -1) {
 		switch (c) {
+		case 'i':
+			opt.initrd = optarg;
+			break;
+		case 'p':
+			opt.peer = 1;
+			break;
 		case 'm':
-			opt.mode = !strcmp(optarg, "device") ? MODE_DEVICE :
-				   !strcmp(optarg, "noras") ? MODE_NORAS : MODE_RAM;
+			for (opt.mode = MODE_START; opt.mode; opt.mode--)
+				if (!strcmp(optarg, mode_names[opt.mode]))
+					break;
+			break;
+		case 'M':
+			opt.map_size = strtoull(optarg, NULL, 0);
 			break;
 		case 't':
 			opt.timeout = atoi(optarg);
@@ -492,7 +577,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3) {
-		fprintf(stderr, "usage: %s [-m ram|device|noras] [-t S] BDF BAR BASE\n", argv[0]);
+		fprintf(stderr, "usage: %s [-m MODE] [-i NAME] [-M SIZE] [-p] [-t S] %s\n",
+			argv[0], "BDF BAR BASE");
 		return 2;
 	}
 	opt.bdf = argv[optind];
@@ -500,16 +586,24 @@ int main(int argc, char **argv)
 	opt.base = strtoull(argv[optind + 2], NULL, 0);
 
 	ksft_print_header();
-	ksft_set_plan(opt.mode == MODE_RAM ? 20 : opt.mode == MODE_DEVICE ? 3 : 4);
-	if (setup_root() || read_regions() || run_qemu())
+	ksft_set_plan(opt.peer ? 0 : opt.mode == MODE_RAM ? 20 :
+		      opt.mode == MODE_DEVICE ? 3 : opt.mode == MODE_NORAS ? 4 : 1);
+	if (setup_root() || read_regions())
+		ksft_exit_fail_msg("cannot set up QEMU\n");
+	if (opt.map_size && time_dma_map())
+		ksft_print_msg("DMA map of BAR %d failed\n", opt.bar);
+	if (run_qemu())
 		ksft_exit_fail_msg("cannot run QEMU\n");
-	printf("VC-VMM-TIME firmware %.1f s, kernel %.1f s, /init %.1f s, exit %.1f s\n",
-	       seen.t_fw, seen.t_kernel, seen.t_init, seen.t_end);
+	printf("VC-VMM-TIME %s: QEMU start to firmware %.1f s, kernel %.1f s, /init %.1f s, ",
+	       vc_driver_of(opt.bdf), seen.t_fw, seen.t_kernel, seen.t_init);
+	printf("exit %.1f s\n", seen.t_end);
 	if (opt.mode == MODE_RAM)
 		report_ram();
 	else if (opt.mode == MODE_DEVICE)
 		report_device();
-	else
+	else if (opt.mode == MODE_NORAS)
 		report_noras();
+	else
+		verdict(seen.saw_init, "QEMU starts the guest\n");
 	ksft_finished();
 }

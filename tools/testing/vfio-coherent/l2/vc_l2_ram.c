@@ -10,7 +10,7 @@
  *     so a fault names the access that took it. On Device memory (host
  *     booted kvm-arm.cacheable_pfnmap=0) the unaligned access is the one
  *     that faults.
- *  2. hands the whole BAR to the page allocator as driver-managed System
+ *  2. hands the BAR (or its first online_size bytes) to the page allocator as driver-managed System
  *     RAM of the first generic-initiator NUMA node (the node QEMU's
  *     acpi-generic-initiator ties to the device), onlined movable by the
  *     memhp_default_state=online_movable boot option.
@@ -27,14 +27,13 @@
 #include <asm/cpufeature.h>
 #include <asm/sysreg.h>
 
-static ushort vendor = 0x1b36;	/* QEMU's nvme: the GPU stand-in */
-module_param(vendor, ushort, 0444);
-static ushort device = 0x0010;
-module_param(device, ushort, 0444);
 static int bar = 4;
 module_param(bar, int, 0444);
 static bool online = true;
 module_param(online, bool, 0444);
+/* How much of the BAR to online: 0 for all of it. */
+static ulong online_size;
+module_param(online_size, ulong, 0444);
 
 #define WB_LEN	SZ_64K
 
@@ -156,16 +155,19 @@ static int add_as_ram(struct pci_dev *pdev, resource_size_t start,
 static int __init vc_l2_ram_init(void)
 {
 	resource_size_t start, size;
-	struct pci_dev *pdev;
+	struct pci_dev *pdev = NULL;
 	char detail[64];
 	bool ok, all = true;
 	void *base;
 	size_t i;
 	int ret;
 
-	pdev = pci_get_device(vendor, device, NULL);
+	/* The assigned function: the only one that is not a bridge. */
+	for_each_pci_dev(pdev)
+		if (pdev->class >> 16 != PCI_BASE_CLASS_BRIDGE)
+			break;
 	if (!pdev) {
-		pr_err("vc-l2-ram: no device %04x:%04x\n", vendor, device);
+		pr_err("vc-l2-ram: no assigned device\n");
 		return -ENODEV;
 	}
 	start = pci_resource_start(pdev, bar);
@@ -194,7 +196,7 @@ static int __init vc_l2_ram_init(void)
 	memunmap(base);
 
 	if (online) {
-		ret = add_as_ram(pdev, start, size);
+		ret = add_as_ram(pdev, start, online_size ? min_t(u64, online_size, size) : size);
 		if (ret)
 			goto out;
 	}
