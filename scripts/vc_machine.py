@@ -16,6 +16,8 @@ environment the Makefile sets (VC_BUILD, VC_KSRC, ...).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -781,7 +783,8 @@ def cmd_demo(args):
     for l in console.splitlines():
         if DEMO_LINE.match(l):
             print(TS.sub("", l) if l.startswith("[") else l)
-    errors = [r for r in judge(console, finished) if r[1] == "FAIL"]
+    with contextlib.redirect_stdout(io.StringIO()):     # kunit.py's summary
+        errors = [r for r in judge(console, finished) if r[1] == "FAIL"]
     for name, _ in errors:
         print("FAIL", name)
     print("\n(%.0f s in the machine; full console: %s)" %
@@ -813,14 +816,17 @@ NESTED_ACPI = (LOAD + ACPI_PEER + bind_steps(BENCH_GPU, "vfio_coherent_nvgrace")
 
 def side_by_side(console):
     """Print each guest check with our driver and with the in-tree one."""
+    def key(name):      # the check's name without its figures
+        return re.sub(r"\d+ ", "", re.sub(r"\(.*\)$", "", name)).strip()
+
     ours, peer = {}, {}
     for l in console.splitlines():
         m = re.match(r"^(ok|not ok) \d+ (.*)$", l)
         if m:
-            ours[re.sub(r"\(.*\)$", "", m.group(2)).strip()] = m.group(1) == "ok"
+            ours[key(m.group(2))] = m.group(1) == "ok"
         m = re.match(r"^# peer \S+ (works|FAILS): (.*)$", l)
         if m:
-            peer[re.sub(r"\(.*\)$", "", m.group(2)).strip()] = m.group(1) == "works"
+            peer[key(m.group(2))] = m.group(1) == "works"
     if not peer:
         return
     print("\nThe GPU in a QEMU guest: vfio_coherent_nvgrace | nvgrace_gpu_vfio_pci")
