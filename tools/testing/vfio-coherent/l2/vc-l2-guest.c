@@ -5,15 +5,17 @@
  *
  *   vc-l2-guest info BAR	print the assigned device's BARs as the guest
  *				sees them, the NUMA nodes, and save MemTotal
- *   vc-l2-guest ram BAR [SIZE]	after vc_l2_ram.ko onlined the BAR (or SIZE bytes of it): MemTotal
- *				growth, and a process bound (mbind) to the
- *				generic-initiator node filling and checking
- *				its pages, which must lie inside the BAR
+ *   vc-l2-guest ram BAR [SIZE]	after vc_l2_ram.ko onlined the BAR (or its
+ *				first SIZE bytes): MemTotal growth, and a
+ *				process bound (mbind) to the generic-initiator
+ *				node filling and checking its pages, which must
+ *				lie inside the BAR
  *   vc-l2-guest poison BAR	a child uses a page of that node, asks the host
  *				to fail it ("VC-L2-POISON off=..."), waits for
  *				"go" on the console, touches it again: it must
  *				die of SIGBUS BUS_MCEERR_AR, the guest must not
- *   vc-l2-guest load KO [PARAMS]	load a module from a child process, so that
+ *   vc-l2-guest load KO [PARAMS...]
+ *				load a module from a child process, so that
  *				a fault in its init (Device memory) kills
  *				the child, not /init
  *   vc-l2-guest keep BAR	a child fills pages of that node with a pattern,

@@ -83,7 +83,7 @@ static struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
 static struct {
 	double t_fw, t_kernel, t_init, t_end;
 	int saw_init, l2_errors, kvm_error, hw_error_exit, tried_unaligned;
-	int poisoned, poison_ok, host_logged, keep_done, status;
+	int poisoned, host_logged, keep_done, status;
 	unsigned long long l2_bar_size[6], l2_bar_flags[6];
 	int l2_bar_seen[6];
 	char gi_nodes[64];

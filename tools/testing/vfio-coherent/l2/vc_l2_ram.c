@@ -10,9 +10,10 @@
  *     so a fault names the access that took it. On Device memory (host
  *     booted kvm-arm.cacheable_pfnmap=0) the unaligned access is the one
  *     that faults.
- *  2. hands the BAR (or its first online_size bytes) to the page allocator as driver-managed System
- *     RAM of the first generic-initiator NUMA node (the node QEMU's
- *     acpi-generic-initiator ties to the device), onlined movable by the
+ *  2. hands the BAR (or its first online_size bytes) to the page
+ *     allocator as driver-managed System RAM of the first
+ *     generic-initiator NUMA node (the node QEMU's acpi-generic-initiator
+ *     ties to the device), onlined movable by the
  *     memhp_default_state=online_movable boot option.
  *
  * Each check prints "VC-L2-RESULT <name> ok|fail <detail>" for the host's
