@@ -27,6 +27,10 @@
  *   noras	QEMU without ras=on: a guest touch of a failed page must end
  *		QEMU ("Hardware memory error"), not the host
  *   start	the guest only lists what it sees: for start-up costs
+ *   plain	no device assigned: QEMU must start a guest on this CPU
+ *   nofwb	a CPU without FEAT_S2FWB: QEMU must stop with KVM's refusal
+ *		of the cacheable BAR's memslot (EINVAL), which the host log
+ *		explains, before the guest runs
  * With -p the function is bound to a peer driver (the in-tree one): the
  * checks are printed as what works and what does not, not judged.
  * With -M SIZE, first time a type1 VFIO_IOMMU_MAP_DMA of SIZE bytes of the
@@ -55,8 +59,10 @@
 #define MAX_KEEP	64
 #define MAX_RESULTS	64
 
-enum mode { MODE_RAM, MODE_DEVICE, MODE_NORAS, MODE_START };
-static const char *const mode_names[] = { "ram", "device", "noras", "start" };
+enum mode { MODE_RAM, MODE_DEVICE, MODE_NORAS, MODE_START, MODE_PLAIN, MODE_NOFWB };
+static const char *const mode_names[] = {
+	"ram", "device", "noras", "start", "plain", "nofwb"
+};
 
 static const char *const ram_results[] = {
 	"memremap-wb", "unaligned", "exclusive", "lse-atomics", "dc-zva",
@@ -83,7 +89,7 @@ static struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
 static struct {
 	double t_fw, t_kernel, t_init, t_end;
 	int saw_init, l2_errors, kvm_error, hw_error_exit, tried_unaligned;
-	int poisoned, host_logged, keep_done, status;
+	int poisoned, host_logged, keep_done, status, einval, host_refused;
 	unsigned long long l2_bar_size[6], l2_bar_flags[6];
 	int l2_bar_seen[6];
 	char gi_nodes[64];
@@ -180,6 +186,14 @@ static pid_t start_qemu(int *out, int *err, int *in)
 		NULL
 	};
 	char *const envp[] = { "PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", NULL };
+	char *args[ARRAY_SIZE(argv)];
+	size_t n;
+
+	/* No device: end the command line before the device's NUMA nodes. */
+	memcpy(args, argv, sizeof(argv));
+	for (n = 0; opt.mode == MODE_PLAIN && args[n]; n++)
+		if (!strcmp(args[n], "node,nodeid=1"))
+			args[n - 1] = NULL;
 
 	if (pipe(o) || pipe(e) || pipe(i))
 		return -1;
@@ -193,7 +207,7 @@ static pid_t start_qemu(int *out, int *err, int *in)
 		perror("chroot " ROOT);
 		_exit(127);
 	}
-	execve(QEMU_BIN, argv, envp);
+	execve(QEMU_BIN, args, envp);
 	perror("exec " QEMU_BIN);
 	_exit(127);
 parent:
@@ -273,6 +287,8 @@ static void qemu_line(char *l)
 		seen.kvm_error = 1;
 	if (strstr(l, "Hardware memory error"))
 		seen.hw_error_exit = 1;
+	if (strstr(l, "Invalid argument"))
+		seen.einval = 1;
 }
 
 /* Split what arrived on @fd into lines for @fn; 0 at end of file. */
@@ -322,7 +338,7 @@ static int run_qemu(void)
 {
 	static char obuf[8192], ebuf[8192];
 	size_t olen = 0, elen = 0;
-	int out, err, in, open_fds = 2;
+	int out, err, in, open_fds = 2, kmsg = vc_kmsg_open();
 	struct pollfd pfd[2];
 	struct ctx c;
 	pid_t pid;
@@ -362,6 +378,8 @@ static int run_qemu(void)
 	}
 	waitpid(pid, &seen.status, 0);
 	seen.t_end = now() - c.t0;
+	seen.host_refused = vc_kmsg_has(kmsg, "needs FEAT_S2FWB");
+	close(kmsg);
 	close(out);
 	close(err);
 	close(in);
@@ -536,6 +554,18 @@ static void report_device(void)
 	verdict(result_of("memremap-wb") == 1, "the guest still maps the BAR\n");
 }
 
+static void report_nofwb(void)
+{
+	int clean = WIFEXITED(seen.status) && !WEXITSTATUS(seen.status);
+
+	verdict(!seen.saw_init && !clean,
+		"QEMU with the cacheable BAR stops before the guest runs (%s %d)\n",
+		WIFEXITED(seen.status) ? "exit status" : "signal",
+		WIFEXITED(seen.status) ? WEXITSTATUS(seen.status) : WTERMSIG(seen.status));
+	verdict(seen.einval, "QEMU names KVM's EINVAL for the memslot\n");
+	verdict(seen.host_refused, "the host log says the memslot needs FEAT_S2FWB\n");
+}
+
 static void report_noras(void)
 {
 	verdict(seen.saw_init, "QEMU without ras=on starts the guest\n");
@@ -562,7 +592,7 @@ int main(int argc, char **argv)
 			opt.peer = 1;
 			break;
 		case 'm':
-			for (opt.mode = MODE_START; opt.mode; opt.mode--)
+			for (opt.mode = MODE_NOFWB; opt.mode; opt.mode--)
 				if (!strcmp(optarg, mode_names[opt.mode]))
 					break;
 			break;
@@ -587,7 +617,8 @@ int main(int argc, char **argv)
 
 	ksft_print_header();
 	ksft_set_plan(opt.peer ? 0 : opt.mode == MODE_RAM ? 20 :
-		      opt.mode == MODE_DEVICE ? 3 : opt.mode == MODE_NORAS ? 4 : 1);
+		      opt.mode == MODE_DEVICE || opt.mode == MODE_NOFWB ? 3 :
+		      opt.mode == MODE_NORAS ? 4 : 1);
 	if (setup_root() || read_regions())
 		ksft_exit_fail_msg("cannot set up QEMU\n");
 	if (opt.map_size && time_dma_map())
@@ -603,6 +634,12 @@ int main(int argc, char **argv)
 		report_device();
 	else if (opt.mode == MODE_NORAS)
 		report_noras();
+	else if (opt.mode == MODE_NOFWB)
+		report_nofwb();
+	else if (opt.mode == MODE_PLAIN)
+		verdict(seen.saw_init,
+			"QEMU starts a guest on this CPU (no device; /init after %.1f s)\n",
+			seen.t_init);
 	else
 		verdict(seen.saw_init, "QEMU starts the guest\n");
 	ksft_finished();
