@@ -119,7 +119,7 @@ MODULES = {
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test",
              "vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test",
-             "vfio_coherent_poison_test"]
+             "vfio_coherent_poison_test", "vfio_coherent_input_test"]
 # Run again with the unpatched stage-2 decision restored at boot.
 KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test"]
 # What a VMM sees on a CPU without FEAT_S2FWB, or without CTR_EL0.DIC.
@@ -292,6 +292,8 @@ def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
     files = l2_files() if nested else ()
     if nested:
         extra = list(extra) + [os.path.join(GUEST, "bin", "vc-vmm")]
+        # A guest with UEFI under nested TCG: minutes per run, not seconds.
+        timeout = max(timeout, 1800)
     initrd = make_initramfs(name, steps, extra, files)
     log = os.path.join(GUEST, name + ".log")
     cmd = [QEMU] + machine + ["-serial", "stdio", "-kernel",
