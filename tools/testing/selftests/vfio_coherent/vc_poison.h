@@ -104,9 +104,11 @@ static inline int vc_hard_offline(unsigned long long phys)
 	return vc_write(VC_HARD_OFFLINE, text);
 }
 
-/* Whether the core's debugfs lists the page at @offset of region @bar. */
-static inline int vc_poison_listed(const char *bdf, int bar,
-				   unsigned long long offset)
+/*
+ * How many pages the core's debugfs lists as poisoned for @bdf: all of
+ * them with @bar < 0, else those at @offset of region @bar. -errno on error.
+ */
+static inline int vc_poisoned(const char *bdf, int bar, unsigned long long offset)
 {
 	char path[PATH_MAX], line[128];
 	unsigned long long off, pfn;
@@ -119,10 +121,19 @@ static inline int vc_poison_listed(const char *bdf, int bar,
 		return -errno;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%d %llx %llx", &b, &off, &pfn) == 3 &&
-		    b == bar && off == offset)
-			found = 1;
+		    (bar < 0 || (b == bar && off == offset)))
+			found++;
 	fclose(f);
 	return found;
+}
+
+/* Whether the core's debugfs lists the page at @offset of region @bar. */
+static inline int vc_poison_listed(const char *bdf, int bar,
+				   unsigned long long offset)
+{
+	int n = vc_poisoned(bdf, bar, offset);
+
+	return n < 0 ? n : n > 0;
 }
 
 #endif

@@ -13,10 +13,9 @@
 #include <sys/mman.h>
 #include <linux/pci_regs.h>
 
-#include <limits.h>
-
 #include "../kselftest_harness.h"
 #include "vc_util.h"
+#include "vc_poison.h"
 
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
 #define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
@@ -292,24 +291,6 @@ FIXTURE_TEARDOWN(input)
 	vc_vfio_close(&self->v);
 }
 
-/* Pages the core's debugfs lists as poisoned for @bdf, -errno on error. */
-static int poisoned_pages(const char *bdf)
-{
-	char path[PATH_MAX], line[128];
-	unsigned long long off, pfn;
-	int n = 0, b;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio-coherent/%s/poisoned", bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		n += sscanf(line, "%d %llx %llx", &b, &off, &pfn) == 3;
-	fclose(f);
-	return n;
-}
-
 /* An address no mapping covers: the page after a freed one. */
 static void *unmapped(void)
 {
@@ -326,7 +307,7 @@ TEST_F(input, refused)
 	struct vfio_region_info info = { 0 };
 	off_t off = REGION_OFF(variant->index) + variant->offset;
 	void *buf = variant->bad_buffer ? unmapped() : &word;
-	int kmsg, fd, poisoned = poisoned_pages(VC_DEV_GOOD);
+	int kmsg, fd, poisoned = vc_poisoned(VC_DEV_GOOD, -1, 0);
 	long ret = 0;
 	void *map;
 
@@ -377,7 +358,7 @@ TEST_F(input, refused)
 	ASSERT_EQ(8, pread(self->v.device, &after, 8, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(before, after);
 	/* Nothing was failed: no page joined the debugfs list. */
-	EXPECT_EQ(poisoned, poisoned_pages(VC_DEV_GOOD));
+	EXPECT_EQ(poisoned, vc_poisoned(VC_DEV_GOOD, -1, 0));
 }
 
 /*
