@@ -57,8 +57,8 @@ for deb in "$apt"/archives/*.deb; do
 	dpkg-deb -x "$deb" "$root"
 	n=$((n + 1))
 done
-# Mount points the host's launcher uses: pseudo filesystems, and /host, where
-# the launcher binds the host's own root (the guest's kernel and initramfs).
+# Mount points the host's launcher (vc-vmm) uses: pseudo filesystems, and
+# /host, where it binds the host's /lib/l2 (the guest's kernel and initramfs).
 mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/var/tmp" "$root/host" \
 	"$root/run"
 ls "$apt"/archives/*.deb | xargs -n1 basename > "$top/packages.txt"
