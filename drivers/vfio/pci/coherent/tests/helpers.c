@@ -4,8 +4,10 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/kmsg_dump.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 
 #include "helpers.h"
 
@@ -122,3 +124,67 @@ int vfio_coherent_kunit_discover(struct kunit *test, struct device *dev,
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_discover, VFIO_COHERENT_KUNIT);
+
+/* A log line as kmsg_dump_get_line() gives it: a record and its prefix. */
+#define KUNIT_LOG_LINE_MAX	(1024 + 64)
+
+static atomic_t kunit_log_marks = ATOMIC_INIT(0);
+
+/**
+ * vfio_coherent_kunit_log_mark() - mark the kernel log before a refusal
+ * @test: the test, named in the marker line
+ * @mark: filled with where the log is now and the marker line's text
+ *
+ * Logs a marker line unique to this call, for vfio_coherent_kunit_logged()
+ * to search the lines logged after it.
+ */
+void vfio_coherent_kunit_log_mark(struct kunit *test,
+				  struct vfio_coherent_kunit_mark *mark)
+{
+	struct kmsg_dump_iter iter;
+
+	kmsg_dump_rewind(&iter);
+	mark->seq = iter.next_seq;
+	/* The colon ends the number: mark 1 is no prefix of mark 10. */
+	snprintf(mark->text, sizeof(mark->text), "vfio-coherent-kunit: mark %d:",
+		 atomic_inc_return(&kunit_log_marks));
+	pr_info("%s %s, parameter %d\n", mark->text, test->name, test->param_index);
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_log_mark, VFIO_COHERENT_KUNIT);
+
+/**
+ * vfio_coherent_kunit_logged() - whether a line was logged since a mark
+ * @mark: made by vfio_coherent_kunit_log_mark()
+ * @text: what the line must contain
+ *
+ * Reads the printk ring buffer from @mark on: the marker line first, then
+ * any line containing @text. A marker no longer there (the ring buffer
+ * wrapped, or it was cleared) counts as not logged.
+ *
+ * Return: true when a line logged after the marker contains @text.
+ */
+bool vfio_coherent_kunit_logged(const struct vfio_coherent_kunit_mark *mark,
+				const char *text)
+{
+	struct kmsg_dump_iter iter;
+	bool marked = false, found = false;
+	size_t len;
+	char *line;
+
+	line = kmalloc(KUNIT_LOG_LINE_MAX, GFP_KERNEL);
+	if (!line)
+		return false;
+	kmsg_dump_rewind(&iter);
+	iter.cur_seq = max(iter.cur_seq, mark->seq);
+	while (!found && kmsg_dump_get_line(&iter, false, line,
+					    KUNIT_LOG_LINE_MAX - 1, &len)) {
+		line[len] = '\0';
+		if (marked)
+			found = strstr(line, text);
+		else
+			marked = strstr(line, mark->text);
+	}
+	kfree(line);
+	return found;
+}
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_logged, VFIO_COHERENT_KUNIT);
