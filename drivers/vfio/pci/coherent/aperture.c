@@ -26,6 +26,8 @@
  * - no free 64-bit BAR left for an aperture that lets the core choose:
  *   -ENOSPC
  * - an overlap with another aperture of the same device: -EINVAL
+ * - the name of another aperture of the same device: -EINVAL (messages
+ *   tell apertures apart by name)
  * - an overlap with any memory resource of the iomem tree, claimed or not
  *   (a host bridge window, a BAR of this or another function, another
  *   device, another vfio-coherent binding): -EBUSY. A resource that is not
@@ -38,6 +40,7 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "coherent.h"
@@ -177,6 +180,11 @@ VISIBLE_IF_KUNIT int vfio_coherent_validate(struct device *dev,
 			dev_err(dev, "%s: [%pa-%pa] overlaps %s [%pa-%pa]\n",
 				ap_name(ap), &ap->base, &end, ap_name(&prev[i]),
 				&prev[i].base, &pend);
+			return -EINVAL;
+		}
+		if (ap->name && prev[i].name && !strcmp(ap->name, prev[i].name)) {
+			dev_err(dev, "aperture %u: name \"%s\" is already used by aperture %u\n",
+				nr_prev, ap->name, i);
 			return -EINVAL;
 		}
 	}

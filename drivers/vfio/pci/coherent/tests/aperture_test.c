@@ -421,6 +421,27 @@ static void vfio_coherent_discover_test_too_many(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cdev->nr_apertures, 2);
 }
 
+/* Messages tell apertures apart by name: two of a device cannot share one. */
+static void vfio_coherent_discover_test_same_name(struct kunit *test)
+{
+	static const struct vfio_coherent_aperture twins[] = {
+		{ .base = FREE_BASE, .size = SZ_1G, .name = "usemem" },
+		{ .base = FREE_BASE + SZ_1G, .size = SZ_1M, .name = "usemem" },
+	};
+	/* The second gets the name the core makes up for it: taken. */
+	static const struct vfio_coherent_aperture made_up[] = {
+		{ .base = FREE_BASE, .size = SZ_1G, .name = "aperture1" },
+		{ .base = FREE_BASE + SZ_1G, .size = SZ_1M },
+	};
+	struct fake_backend fb = { .ap = twins, .nr = 2, .err_at = -1 };
+
+	VFIO_COHERENT_KUNIT_EXPECT_REFUSED(test, discover(test, &fb, 0x3, NULL), -EINVAL,
+					   "name \"usemem\" is already used by aperture 0");
+	fb.ap = made_up;
+	VFIO_COHERENT_KUNIT_EXPECT_REFUSED(test, discover(test, &fb, 0x3, NULL), -EINVAL,
+					   "name \"aperture1\" is already used by aperture 0");
+}
+
 static void vfio_coherent_discover_test_backend_error(struct kunit *test)
 {
 	struct fake_backend fb = { .ap = four, .nr = 2, .err_at = 1 };
@@ -433,6 +454,7 @@ static struct kunit_case vfio_coherent_discover_cases[] = {
 	KUNIT_CASE(vfio_coherent_discover_test_two),
 	KUNIT_CASE(vfio_coherent_discover_test_none),
 	KUNIT_CASE(vfio_coherent_discover_test_too_many),
+	KUNIT_CASE(vfio_coherent_discover_test_same_name),
 	KUNIT_CASE(vfio_coherent_discover_test_backend_error),
 	{}
 };
