@@ -7,9 +7,11 @@
  *	memory-region = <&gpu_wc>, <&gpu_mem>;
  *	memory-region-names = "resmem", "usemem";	(optional)
  *
- * and each aperture node is compatible with "coherent-device-memory" (after
- * its vendor's compatible), available, with one reg entry and an optional
- * write-combine flag. See pci-coherent-memory.yaml and
+ * memory-region-names, when present, names every entry, each differently
+ * (the core checks that). Each aperture node is compatible with
+ * "coherent-device-memory" (after its vendor's compatible), available, with
+ * one reg entry and an optional write-combine flag. See
+ * pci-coherent-memory.yaml and
  * coherent-device-memory.yaml in Documentation/devicetree/bindings/pci/.
  *
  * Which virtual BAR shows an aperture is not described: the core takes the
@@ -25,14 +27,6 @@
 #include <kunit/visibility.h>
 
 #include "of.h"
-
-/* How many entries the reg property has, as its cells say (not translated). */
-static int vfio_coherent_of_reg_entries(struct device_node *mem)
-{
-	int cells = of_n_addr_cells(mem) + of_n_size_cells(mem);
-
-	return of_property_count_elems_of_size(mem, "reg", cells * sizeof(u32));
-}
 
 /**
  * vfio_coherent_of_parse() - describe one aperture from the devicetree
@@ -52,9 +46,11 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 					    struct vfio_coherent_aperture *ap)
 {
 	struct device_node *mem __free(device_node) = NULL;
+	int nr, names, entry, len, ret;
+	u64 addr = 0, size = 0;
 	struct resource res;
 	const char *status;
-	int nr, ret;
+	u32 phandle = 0;
 
 	if (!np) {
 		dev_err(dev, "no devicetree node: coherent memory not described\n");
@@ -67,13 +63,21 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 			np);
 		return -ENODEV;
 	}
+	/* Optional, but then a name for every entry. */
+	names = of_property_count_strings(np, "memory-region-names");
+	if (names != -EINVAL && names != nr) {
+		dev_err(dev, "%pOF: %d memory-region-names for %d memory-region entries\n",
+			np, names, nr);
+		return -EINVAL;
+	}
 	if (index >= nr)
 		return -ENOENT;
 
 	mem = of_parse_phandle(np, "memory-region", index);
 	if (!mem) {
-		dev_err(dev, "%pOF: memory-region entry %u is not a valid phandle\n",
-			np, index);
+		of_property_read_u32_index(np, "memory-region", index, &phandle);
+		dev_err(dev, "%pOF: memory-region entry %u: phandle %#x refers to no node\n",
+			np, index, phandle);
 		return -EINVAL;
 	}
 	if (!of_device_is_compatible(mem, "coherent-device-memory")) {
@@ -88,14 +92,26 @@ VISIBLE_IF_KUNIT int vfio_coherent_of_parse(struct device *dev,
 			np, index, mem, status);
 		return -ENODEV;
 	}
-	nr = vfio_coherent_of_reg_entries(mem);
-	if (nr > 1) {
-		dev_err(dev, "%pOF: %d reg entries, expected one\n", mem, nr);
+	/* One (address, size) entry, in the cells the parent says. */
+	entry = (of_n_addr_cells(mem) + of_n_size_cells(mem)) * sizeof(u32);
+	if (!of_get_property(mem, "reg", &len)) {
+		dev_err(dev, "%pOF: no reg property\n", mem);
+		return -EINVAL;
+	}
+	if (len % entry) {
+		dev_err(dev, "%pOF: reg of %d bytes is no whole number of %d-byte entries\n",
+			mem, len, entry);
+		return -EINVAL;
+	}
+	if (len != entry) {
+		dev_err(dev, "%pOF: %d reg entries, expected one\n", mem, len / entry);
 		return -EINVAL;
 	}
 	ret = of_address_to_resource(mem, 0, &res);
 	if (ret == -EOVERFLOW) {
-		dev_err(dev, "%pOF: reg overflows the physical address space\n", mem);
+		of_property_read_reg(mem, 0, &addr, &size);
+		dev_err(dev, "%pOF: reg %#llx size %#llx overflows the physical address space\n",
+			mem, addr, size);
 		return ret;
 	}
 	if (ret) {
