@@ -44,6 +44,29 @@
 #define NVGRACE_STATUS_READY		0xff
 #define NVGRACE_READY_TIMEOUT_MS	30000
 
+/* One u64 property: missing means not described, anything else malformed. */
+static int vfio_coherent_nvgrace_read(struct device *dev,
+				      struct fwnode_handle *fwnode,
+				      const char *name, u64 *val)
+{
+	int nr;
+
+	if (!fwnode_property_present(fwnode, name)) {
+		dev_err(dev, "no %s property: GPU memory not described\n", name);
+		return -ENODEV;
+	}
+	nr = fwnode_property_count_u64(fwnode, name);
+	if (nr < 0) {
+		dev_err(dev, "%s is not a u64 (%d)\n", name, nr);
+		return -EINVAL;
+	}
+	if (nr != 1) {
+		dev_err(dev, "%s has %d u64 values, expected one\n", name, nr);
+		return -EINVAL;
+	}
+	return fwnode_property_read_u64(fwnode, name, val);
+}
+
 /**
  * vfio_coherent_nvgrace_parse() - describe usemem/resmem from properties
  * @dev: device for messages
@@ -52,9 +75,10 @@
  * @index: 0 for usemem, 1 for resmem
  * @ap: filled on success
  *
- * Return: 0, -ENOENT past the last aperture, -ENODEV when the properties are
+ * Return: 0, -ENOENT past the last aperture, -ENODEV when a property is
  * missing, -ENOLINK when the memory size is 0 (C2C link down), -EOVERFLOW
- * when base + size wraps, -EINVAL when the memory is too small to split.
+ * when base + size wraps, -EINVAL when a property is not one u64 or the
+ * memory is too small to split.
  */
 VISIBLE_IF_KUNIT int vfio_coherent_nvgrace_parse(struct device *dev,
 						 struct fwnode_handle *fwnode,
@@ -64,14 +88,11 @@ VISIBLE_IF_KUNIT int vfio_coherent_nvgrace_parse(struct device *dev,
 	u64 base, size, last, use;
 	int ret;
 
-	ret = fwnode_property_read_u64(fwnode, "nvidia,gpu-mem-base-pa", &base);
+	ret = vfio_coherent_nvgrace_read(dev, fwnode, "nvidia,gpu-mem-base-pa", &base);
 	if (!ret)
-		ret = fwnode_property_read_u64(fwnode, "nvidia,gpu-mem-size", &size);
-	if (ret) {
-		dev_err(dev, "no nvidia,gpu-mem-base-pa/-size properties (%d): GPU memory not described\n",
-			ret);
-		return -ENODEV;
-	}
+		ret = vfio_coherent_nvgrace_read(dev, fwnode, "nvidia,gpu-mem-size", &size);
+	if (ret)
+		return ret;
 	if (!size) {
 		dev_err(dev, "nvidia,gpu-mem-size is 0: the C2C link is down\n");
 		return -ENOLINK;
