@@ -41,23 +41,14 @@ static void put_fwnode(void *fwnode)
 	fwnode_remove_software_node(fwnode);
 }
 
-/*
- * Describe a GPU whose firmware says @base/@size (a missing property when
- * the pointer is NULL), with or without the MIG bug.
- */
-static int describe_gpu(struct kunit *test, const u64 *base, const u64 *size,
-			bool mig_bug, struct vfio_coherent_device **out)
+/* Describe a GPU whose firmware node has @props, with or without the MIG bug. */
+static int describe_props(struct kunit *test, const struct property_entry *props,
+			  bool mig_bug, struct vfio_coherent_device **out)
 {
-	struct property_entry props[3] = {};
 	struct nvgrace_ctx *ctx;
-	int n = 0;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	if (base)
-		props[n++] = PROPERTY_ENTRY_U64("nvidia,gpu-mem-base-pa", *base);
-	if (size)
-		props[n++] = PROPERTY_ENTRY_U64("nvidia,gpu-mem-size", *size);
 	ctx->fwnode = fwnode_create_software_node(props, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->fwnode);
 	KUNIT_ASSERT_EQ(test, 0,
@@ -67,6 +58,19 @@ static int describe_gpu(struct kunit *test, const u64 *base, const u64 *size,
 	/* A GPU implements BARs 0 and 1 (64-bit): the apertures use 2 and 4. */
 	return vfio_coherent_kunit_discover(test, ctx->dev, &nvgrace_test_ops,
 					    ctx, 0x3, out);
+}
+
+/* Describe a GPU whose firmware says @base and @size. */
+static int describe_gpu(struct kunit *test, u64 base, u64 size, bool mig_bug,
+			struct vfio_coherent_device **out)
+{
+	struct property_entry props[] = {
+		PROPERTY_ENTRY_U64("nvidia,gpu-mem-base-pa", base),
+		PROPERTY_ENTRY_U64("nvidia,gpu-mem-size", size),
+		{}
+	};
+
+	return describe_props(test, props, mig_bug, out);
 }
 
 static int nvgrace_test_init(struct kunit *test)
@@ -84,7 +88,7 @@ static void vfio_coherent_nvgrace_test_usemem_only(struct kunit *test)
 	u64 base = GPU_BASE, size = 4ULL * SZ_1G + SZ_256M;
 	struct vfio_coherent_device *cdev;
 
-	KUNIT_ASSERT_EQ(test, describe_gpu(test, &base, &size, false, &cdev), 0);
+	KUNIT_ASSERT_EQ(test, describe_gpu(test, base, size, false, &cdev), 0);
 	KUNIT_ASSERT_EQ(test, cdev->nr_apertures, 1);
 	KUNIT_EXPECT_STREQ(test, cdev->ap[0].name, "usemem");
 	KUNIT_EXPECT_EQ(test, cdev->ap[0].base, (phys_addr_t)base);
@@ -100,7 +104,7 @@ static void vfio_coherent_nvgrace_test_usemem_resmem(struct kunit *test)
 	u64 base = GPU_BASE, size = 4ULL * SZ_1G + SZ_256M;
 	struct vfio_coherent_device *cdev;
 
-	KUNIT_ASSERT_EQ(test, describe_gpu(test, &base, &size, true, &cdev), 0);
+	KUNIT_ASSERT_EQ(test, describe_gpu(test, base, size, true, &cdev), 0);
 	KUNIT_ASSERT_EQ(test, cdev->nr_apertures, 2);
 	/* 4.25 GiB - 1 GiB = 3.25 GiB, rounded down to 512 MiB: 3 GiB. */
 	KUNIT_EXPECT_STREQ(test, cdev->ap[0].name, "usemem");
@@ -117,35 +121,102 @@ static void vfio_coherent_nvgrace_test_usemem_resmem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_coherent_bar_size(&cdev->ap[1]), 2ULL * SZ_1G);
 }
 
-static void vfio_coherent_nvgrace_test_malformed(struct kunit *test)
+/* The same size as refused below with the bug is fine without it. */
+static void vfio_coherent_nvgrace_test_small(struct kunit *test)
 {
-	u64 base = GPU_BASE, size = 4ULL * SZ_1G, zero = 0;
-	u64 small = SZ_1G + SZ_256M, top = ~0ULL - SZ_1G + 2;
-	u64 unaligned = GPU_BASE + SZ_2K, ram = 0x40000000;
+	u64 base = GPU_BASE, small = SZ_1G + SZ_256M;
 
+	KUNIT_EXPECT_EQ(test, describe_gpu(test, base, small, false, NULL), 0);
+}
+
+#define BASE(v)		PROPERTY_ENTRY_U64("nvidia,gpu-mem-base-pa", v)
+#define SIZE(v)		PROPERTY_ENTRY_U64("nvidia,gpu-mem-size", v)
+
+/*
+ * A software node's string property holds a pointer, which reads as a u64
+ * through the fwnode API (ACPI, whose _DSD values are typed, refuses a
+ * string for an integer): a string is given by its bytes, as in a DT.
+ */
+static const u8 size_string[] = "4G";
+static const u64 two_sizes[] = { SZ_4G, SZ_4G };
+
+/*
+ * A firmware description refused, as every refusal must be, with a precise
+ * errno and a message naming the offending value.
+ */
+struct nvgrace_refusal {
+	const char *desc;
+	struct property_entry props[3];
+	bool mig_bug;
+	int err;
+	const char *msg;	/* part of the message */
+};
+
+static const struct nvgrace_refusal nvgrace_refusals[] = {
 	/* Missing properties: not described. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, NULL, &size, false, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, NULL, false, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, NULL, NULL, false, NULL), -ENODEV);
-	/* Size 0: the C2C link is down. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &zero, false, NULL), -ENOLINK);
-	/* Overflow. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &top, &size, false, NULL), -EOVERFLOW);
+	{ "no properties", { }, false, -ENODEV,
+	  "no nvidia,gpu-mem-base-pa property: GPU memory not described" },
+	{ "no nvidia,gpu-mem-base-pa", { SIZE(SZ_4G) }, false, -ENODEV,
+	  "no nvidia,gpu-mem-base-pa property" },
+	{ "no nvidia,gpu-mem-size", { BASE(GPU_BASE) }, false, -ENODEV,
+	  "no nvidia,gpu-mem-size property" },
+	/* Present but not one u64. */
+	{ "nvidia,gpu-mem-base-pa a u32",
+	  { PROPERTY_ENTRY_U32("nvidia,gpu-mem-base-pa", SZ_1G), SIZE(SZ_4G) },
+	  false, -EINVAL, "nvidia,gpu-mem-base-pa has 0 u64 values, expected one" },
+	{ "nvidia,gpu-mem-size a u32",
+	  { BASE(GPU_BASE), PROPERTY_ENTRY_U32("nvidia,gpu-mem-size", SZ_1G) },
+	  false, -EINVAL, "nvidia,gpu-mem-size has 0 u64 values, expected one" },
+	{ "nvidia,gpu-mem-size a string",
+	  { BASE(GPU_BASE), PROPERTY_ENTRY_U8_ARRAY("nvidia,gpu-mem-size", size_string) },
+	  false, -EINVAL, "nvidia,gpu-mem-size has 0 u64 values, expected one" },
+	{ "nvidia,gpu-mem-size two u64",
+	  { BASE(GPU_BASE), PROPERTY_ENTRY_U64_ARRAY("nvidia,gpu-mem-size", two_sizes) },
+	  false, -EINVAL, "nvidia,gpu-mem-size has 2 u64 values, expected one" },
+	/* The backend's rules. */
+	{ "size 0: C2C link down", { BASE(GPU_BASE), SIZE(0) }, false, -ENOLINK,
+	  "nvidia,gpu-mem-size is 0: the C2C link is down" },
+	{ "base + size wraps", { BASE(~0ULL - SZ_1G + 2), SIZE(SZ_4G) }, false,
+	  -EOVERFLOW, "base 0xffffffffc0000001 + size 0x100000000 overflows" },
 	/* Too small to leave a 512 MiB usemem next to the 1 GiB resmem. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &small, true, NULL), -EINVAL);
-	/* The same size is fine without the bug. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &base, &small, false, NULL), 0);
+	{ "MIG bug, 1.25 GiB", { BASE(GPU_BASE), SIZE(SZ_1G + SZ_256M) }, true,
+	  -EINVAL, "GPU memory size 0x50000000 leaves no 512 MiB block" },
+	{ "MIG bug, 1 GiB", { BASE(GPU_BASE), SIZE(SZ_1G) }, true, -EINVAL,
+	  "GPU memory size 0x40000000 leaves no 512 MiB block" },
 	/* The core's checks apply as for any backend. */
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &unaligned, &size, false, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, describe_gpu(test, &ram, &size, false, NULL), -EBUSY);
+	{ "base not page aligned", { BASE(GPU_BASE + SZ_2K), SIZE(SZ_4G) }, false,
+	  -EINVAL, "usemem: base 0x0000002000000800 size 0x100000000 not aligned" },
+	{ "size not page aligned", { BASE(GPU_BASE), SIZE(SZ_4G + SZ_2K) }, false,
+	  -EINVAL, "usemem: base 0x0000002000000000 size 0x100000800 not aligned" },
+	{ "more than 1 TiB", { BASE(GPU_BASE), SIZE(SZ_1T + SZ_1G) }, false, -EINVAL,
+	  "usemem: size 0x10040000000 is more than a VFIO region can hold" },
+	{ "System RAM", { BASE(SZ_1G), SIZE(SZ_4G) }, false, -EBUSY,
+	  "usemem: [0x0000000040000000-0x000000013fffffff] overlaps System RAM" },
+	{ "claimed by the UART", { BASE(0x9000000), SIZE(SZ_4K) }, false, -EBUSY,
+	  "usemem: [0x0000000009000000-0x0000000009000fff] is already claimed" },
+	{ "inside the 64-bit PCI window", { BASE(0xc000000000), SIZE(SZ_4G) }, false,
+	  -EBUSY, "lies inside [mem 0x8000000000-0xffffffffff" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(nvgrace_refusal, nvgrace_refusals, desc);
+
+static void vfio_coherent_nvgrace_test_refused(struct kunit *test)
+{
+	const struct nvgrace_refusal *r = test->param_value;
+
+	VFIO_COHERENT_KUNIT_EXPECT_REFUSED(test,
+					   describe_props(test, r->props, r->mig_bug, NULL),
+					   r->err, r->msg);
 }
 
 static void vfio_coherent_nvgrace_test_no_fwnode(struct kunit *test)
 {
 	struct vfio_coherent_aperture ap = {};
 
-	KUNIT_EXPECT_EQ(test, vfio_coherent_nvgrace_parse(test->priv, NULL, false, 0, &ap),
-			-ENODEV);
+	VFIO_COHERENT_KUNIT_EXPECT_REFUSED(test,
+					   vfio_coherent_nvgrace_parse(test->priv, NULL,
+								       false, 0, &ap),
+					   -ENODEV, "no nvidia,gpu-mem-base-pa property");
 }
 
 /* Memory is ready only when both the C2C link and the HBM training are. */
@@ -163,7 +234,8 @@ static void vfio_coherent_nvgrace_test_ready_status(struct kunit *test)
 static struct kunit_case vfio_coherent_nvgrace_cases[] = {
 	KUNIT_CASE(vfio_coherent_nvgrace_test_usemem_only),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_usemem_resmem),
-	KUNIT_CASE(vfio_coherent_nvgrace_test_malformed),
+	KUNIT_CASE(vfio_coherent_nvgrace_test_small),
+	KUNIT_CASE_PARAM(vfio_coherent_nvgrace_test_refused, nvgrace_refusal_gen_params),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_no_fwnode),
 	KUNIT_CASE(vfio_coherent_nvgrace_test_ready_status),
 	{}

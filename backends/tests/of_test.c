@@ -106,62 +106,102 @@ static void vfio_coherent_of_test_two(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cdev->ap[1].base, (phys_addr_t)0x2000000000ULL);
 }
 
-static void vfio_coherent_of_test_undescribed(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, describe(test, "dev-none", TESTDEV_BARS, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, describe(test, NULL, TESTDEV_BARS, NULL), -ENODEV);
-}
-
-static void vfio_coherent_of_test_malformed(struct kunit *test)
-{
-	static const struct {
-		const char *dev;
-		int err;
-	} cases[] = {
-		{ "dev-zero", -EINVAL },
-		{ "dev-unaligned", -EINVAL },
-		{ "dev-overflow", -EOVERFLOW },
-		{ "dev-nocompat", -EINVAL },
-		{ "dev-noreg", -EINVAL },
-		{ "dev-overlap", -EINVAL },
-		/* Matched on the generic fallback only. */
-		{ "dev-vendor-only", -EINVAL },
-	};
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		KUNIT_EXPECT_EQ_MSG(test, describe(test, cases[i].dev, TESTDEV_BARS, NULL),
-				    cases[i].err, "%s", cases[i].dev);
-}
-
 /*
- * A node whose status says its memory is not there refuses the function, at
- * any index: skipping it would move the apertures after it to other BARs.
+ * A firmware description refused, as every refusal must be, with a precise
+ * errno and a message naming the offending value.
  */
-static void vfio_coherent_of_test_disabled(struct kunit *test)
+struct of_refusal {
+	const char *desc;
+	const char *dev;	/* test device, NULL: no devicetree node */
+	unsigned long used;	/* BAR slots the function implements */
+	int err;
+	const char *msg;	/* part of the message */
+};
+
+static const struct of_refusal of_refusals[] = {
+	/* Not described at all. */
+	{ "no devicetree node", NULL, TESTDEV_BARS, -ENODEV,
+	  "no devicetree node: coherent memory not described" },
+	{ "no memory-region", "dev-none", TESTDEV_BARS, -ENODEV,
+	  "/vfio-coherent-test/dev-none: no memory-region property" },
+	/* The function's node. */
+	{ "memory-region phandle to no node", "dev-bad-phandle", TESTDEV_BARS, -EINVAL,
+	  "memory-region entry 0: phandle 0xdead refers to no node" },
+	{ "fewer memory-region-names than entries", "dev-names-short", TESTDEV_BARS,
+	  -EINVAL, "dev-names-short: 1 memory-region-names for 2 memory-region entries" },
+	{ "more memory-region-names than entries", "dev-names-long", TESTDEV_BARS,
+	  -EINVAL, "dev-names-long: 3 memory-region-names for 2 memory-region entries" },
+	{ "two entries named alike", "dev-names-dup", TESTDEV_BARS, -EINVAL,
+	  "aperture 1: name \"usemem\" is already used by aperture 0" },
+	/* The memory nodes. */
+	{ "not coherent-device-memory", "dev-nocompat", TESTDEV_BARS, -EINVAL,
+	  "/vfio-coherent-test/memory@20c0000000 is not \"coherent-device-memory\"" },
+	/* Matched on the generic fallback only. */
+	{ "vendor compatible only", "dev-vendor-only", TESTDEV_BARS, -EINVAL,
+	  "/vfio-coherent-test/memory@20c0001000 is not \"coherent-device-memory\"" },
+	/*
+	 * A node whose status says its memory is not there refuses the
+	 * function, at any index: skipping it would move the apertures after
+	 * it to other BARs.
+	 */
+	{ "first entry disabled", "dev-disabled", TESTDEV_BARS, -ENODEV,
+	  "entry 0: /vfio-coherent-test/memory@20d0000000 has status \"disabled\"" },
+	{ "second entry disabled", "dev-disabled-second", TESTDEV_BARS, -ENODEV,
+	  "entry 1: /vfio-coherent-test/memory@20d0000000 has status \"disabled\"" },
+	{ "no reg", "dev-noreg", TESTDEV_BARS, -EINVAL,
+	  "/vfio-coherent-test/memory: no reg property" },
+	/* A second reg entry is refused, not dropped. */
+	{ "two reg entries", "dev-two-regs", TESTDEV_BARS, -EINVAL,
+	  "/vfio-coherent-test/memory@20e0000000: 2 reg entries, expected one" },
+	{ "reg of one cell", "dev-one-cell", TESTDEV_BARS, -EINVAL,
+	  "memory-one-cell: reg of 4 bytes is no whole number of 16-byte entries" },
+	{ "reg a string", "dev-string-reg", TESTDEV_BARS, -EINVAL,
+	  "memory-string-reg: reg of 13 bytes is no whole number of 16-byte entries" },
+	{ "reg wraps around", "dev-overflow", TESTDEV_BARS, -EOVERFLOW,
+	  "reg 0xfffffffffffff000 size 0x2000 overflows the physical address space" },
+	/* The core's rules. */
+	{ "size 0", "dev-zero", TESTDEV_BARS, -EINVAL,
+	  "aperture0: size is zero (base 0x0000002080000000)" },
+	{ "base not page aligned", "dev-unaligned", TESTDEV_BARS, -EINVAL,
+	  "aperture0: base 0x0000002080000800 size 0x1000 not aligned" },
+	{ "size not page aligned", "dev-unaligned-size", TESTDEV_BARS, -EINVAL,
+	  "aperture0: base 0x00000020a0000000 size 0x1800 not aligned" },
+	{ "more than 1 TiB", "dev-too-large", TESTDEV_BARS, -EINVAL,
+	  "aperture0: size 0x10000001000 is more than a VFIO region can hold" },
+	{ "System RAM", "dev-ram", TESTDEV_BARS, -EBUSY,
+	  "[0x0000000040000000-0x0000000040000fff] overlaps System RAM" },
+	{ "overlapping apertures", "dev-overlap", TESTDEV_BARS, -EINVAL,
+	  "aperture1: [0x0000002000100000-0x00000020001fffff] overlaps aperture0" },
+	/* The PL011 UART's registers, requested by its driver. */
+	{ "claimed by the UART", "dev-claimed", TESTDEV_BARS, -EBUSY,
+	  "[0x0000000009000000-0x0000000009000fff] is already claimed by another resource" },
+	/* Windows are not busy: the claim would nest in them. */
+	{ "inside the 32-bit PCI window", "dev-pci32", TESTDEV_BARS, -EBUSY,
+	  "[0x000000003e000000-0x000000003e0fffff] lies inside [mem 0x10000000-0x3efeffff" },
+	{ "inside the 64-bit PCI window", "dev-pci64", TESTDEV_BARS, -EBUSY,
+	  "[0x000000c000000000-0x000000c0000fffff] lies inside [mem 0x8000000000-0xffffffffff" },
+	{ "more apertures than free BARs", "dev-three", TESTDEV_BARS, -ENOSPC,
+	  "aperture2: no free 64-bit BAR left (BAR slots in use: 0x3f)" },
+	{ "more apertures than BARs", "dev-four", 0, -E2BIG,
+	  "more than 3 apertures described" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(of_refusal, of_refusals, desc);
+
+static void vfio_coherent_of_test_refused(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, describe(test, "dev-disabled", TESTDEV_BARS, NULL), -ENODEV);
+	const struct of_refusal *r = test->param_value;
+
+	VFIO_COHERENT_KUNIT_EXPECT_REFUSED(test, describe(test, r->dev, r->used, NULL),
+					   r->err, r->msg);
+}
+
+/* Nothing of an aperture accepted before the refused one stays claimed. */
+static void vfio_coherent_of_test_refused_releases(struct kunit *test)
+{
 	KUNIT_EXPECT_EQ(test, describe(test, "dev-disabled-second", TESTDEV_BARS, NULL),
 			-ENODEV);
-	/* Nothing of the first aperture stays claimed. */
 	KUNIT_EXPECT_EQ(test, describe(test, "dev-one", TESTDEV_BARS, NULL), 0);
-}
-
-/* A second reg entry is refused, not dropped. */
-static void vfio_coherent_of_test_two_regs(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, describe(test, "dev-two-regs", TESTDEV_BARS, NULL), -EINVAL);
-}
-
-static void vfio_coherent_of_test_system_ram(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, describe(test, "dev-ram", TESTDEV_BARS, NULL), -EBUSY);
-}
-
-static void vfio_coherent_of_test_claimed(struct kunit *test)
-{
-	/* The PL011 UART's registers, requested by its driver. */
-	KUNIT_EXPECT_EQ(test, describe(test, "dev-claimed", TESTDEV_BARS, NULL), -EBUSY);
 }
 
 static void vfio_coherent_of_test_claim_held(struct kunit *test)
@@ -180,12 +220,8 @@ static void vfio_coherent_of_test_claim_held(struct kunit *test)
 static struct kunit_case vfio_coherent_of_cases[] = {
 	KUNIT_CASE(vfio_coherent_of_test_one),
 	KUNIT_CASE(vfio_coherent_of_test_two),
-	KUNIT_CASE(vfio_coherent_of_test_undescribed),
-	KUNIT_CASE(vfio_coherent_of_test_malformed),
-	KUNIT_CASE(vfio_coherent_of_test_disabled),
-	KUNIT_CASE(vfio_coherent_of_test_two_regs),
-	KUNIT_CASE(vfio_coherent_of_test_system_ram),
-	KUNIT_CASE(vfio_coherent_of_test_claimed),
+	KUNIT_CASE_PARAM(vfio_coherent_of_test_refused, of_refusal_gen_params),
+	KUNIT_CASE(vfio_coherent_of_test_refused_releases),
 	KUNIT_CASE(vfio_coherent_of_test_claim_held),
 	{}
 };
