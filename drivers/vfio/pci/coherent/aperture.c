@@ -198,7 +198,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_validate);
  * @ap: the aperture
  *
  * Return: 0 on success, -EBUSY when any part of the range is claimed, or
- * the range lies inside another memory resource (claimed or not).
+ * the range lies inside another memory resource (claimed or not), -ENOMEM
+ * when the claim cannot be allocated.
  */
 VISIBLE_IF_KUNIT int vfio_coherent_claim(struct device *dev,
 					 const struct vfio_coherent_aperture *ap)
@@ -208,6 +209,13 @@ VISIBLE_IF_KUNIT int vfio_coherent_claim(struct device *dev,
 
 	res = devm_request_mem_region(dev, ap->base, ap->size, dev_name(dev));
 	if (!res) {
+		/* It fails the same way when it cannot allocate the resource. */
+		if (region_intersects(ap->base, ap->size, IORESOURCE_MEM,
+				      IORES_DESC_NONE) == REGION_DISJOINT) {
+			dev_err(dev, "%s: [%pa-%pa] free, but no memory to claim it\n",
+				ap_name(ap), &ap->base, &end);
+			return -ENOMEM;
+		}
 		dev_err(dev, "%s: [%pa-%pa] is already claimed by another resource (see /proc/iomem)\n",
 			ap_name(ap), &ap->base, &end);
 		return -EBUSY;
