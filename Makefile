@@ -14,7 +14,8 @@ GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
 SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
 		   vfio_coherent_kvm_test vfio_coherent_kvm_abi_test \
 		   vfio_coherent_nvgrace_test vfio_coherent_poison_test \
-		   vfio_coherent_input_test
+		   vfio_coherent_input_test vfio_coherent_stress_test \
+		   vfio_coherent_lifecycle_test vfio_coherent_failnth_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 

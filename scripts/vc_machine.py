@@ -119,12 +119,22 @@ MODULES = {
 }
 SELFTESTS = ["vfio_coherent_bind_test", "vfio_coherent_region_test",
              "vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test",
-             "vfio_coherent_poison_test", "vfio_coherent_input_test"]
+             "vfio_coherent_poison_test", "vfio_coherent_input_test",
+             "vfio_coherent_stress_test"]
+# Once, after those: unplug, bind and module cycles, allocation failures.
+RELIABILITY_SELFTESTS = ["vfio_coherent_lifecycle_test", "vfio_coherent_failnth_test"]
 # Run again with the unpatched stage-2 decision restored at boot.
 KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test"]
 # What a VMM sees on a CPU without FEAT_S2FWB, or without CTR_EL0.DIC.
 NOFWB_SELFTESTS = ["vfio_coherent_kvm_abi_test"]
 ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
+# The stress on the ACPI machine's GPU: with our backend (counted), then
+# with the in-tree driver (printed beside it, not counted).
+STRESS = "/bin/vfio_coherent_stress_test"
+ACPI_STRESS_ENV = ("setenv VC_STRESS_DEV 0000:00:02.0\n"
+                   "setenv VC_STRESS_MEM 4:0x100000000,2:0x1c0000000\n"
+                   "setenv VC_STRESS_FN1 none\n")
+PEER = "echo VC-API peer\nsetenv VC_STRESS_REPORT 1\n"
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
 insmod /lib/modules/vfio-coherent-of.ko
@@ -198,7 +208,7 @@ def make_initramfs(name, steps, extra=(), files=()):
         if not os.path.exists(path):
             sys.exit("vc_machine: %s missing: build the kernel first" % path)
         spec.append("file /lib/modules/%s %s 0644 0 0" % (dst, path))
-    for t in SELFTESTS + ACPI_SELFTESTS:
+    for t in SELFTESTS + RELIABILITY_SELFTESTS + ACPI_SELFTESTS:
         spec.append("file /bin/%s %s 0755 0 0" % (t, os.path.join(GUEST, "bin", t)))
     for path in extra:
         mode = "0755" if os.access(path, os.X_OK) else "0644"
@@ -412,6 +422,8 @@ def user_results(console):
         if l.startswith("VC-API "):
             api = "" if l.split()[1] == "group" else l.split()[1] + ": "
             continue
+        if api == "peer: ":
+            continue    # a peer driver's run: printed, not judged
         if l.startswith("VC-RUN-BEGIN "):
             prog, seen_fail = l.split()[1], False
             continue
@@ -699,7 +711,8 @@ def cpu_machine_check(console, what, fwb, dic):
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
     bindings = binding_check()
-    steps = LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS) + LIVE + KMEMLEAK
+    steps = (LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS) +
+             "".join("run /bin/%s\n" % t for t in RELIABILITY_SELFTESTS) + LIVE + KMEMLEAK)
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + bindings + judge(console, finished)
     results += kmemleak_results(console)
@@ -753,10 +766,17 @@ def cmd_check(args):
     secs += nsecs
     side_by_side(console)
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
-    steps = (LOAD + ACPI_PEER + both_apis(ACPI_SELFTESTS) +
+    gpu = "0000:00:02.0"
+    steps = (LOAD + ACPI_PEER + ACPI_STRESS_ENV + bind_steps(gpu, "vfio_coherent_nvgrace") +
+             "run %s\n" % STRESS +
+             "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % gpu +
+             bind_steps(gpu, "nvgrace_gpu_vfio_pci") + PEER + "run %s\n" % STRESS +
+             "write /sys/bus/pci/drivers/nvgrace_gpu_vfio_pci/unbind %s\n" % gpu +
+             "setenv VC_STRESS_REPORT 0\n" + GROUP + both_apis(ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
     console, asecs, finished = boot("check-acpi", steps, echo=args.verbose, acpi=True)
     results += [("acpi: " + n, s) for n, s in judge(console, finished)]
+    stress_side_by_side(console)
     print("\n== results (consoles: %s; %.0f s in the devicetree machines, "
           "%.0f s in the ACPI one)" % (os.path.join(GUEST, "check*.log"), secs, asecs))
     for name, status in results:
@@ -841,6 +861,32 @@ def side_by_side(console):
     for name in ours:
         print("  %-70s %-5s | %s" % (name[:70], "yes" if ours[name] else "NO",
                                       {True: "yes", False: "NO"}.get(peer.get(name), "-")))
+
+
+STRESS_ROW = re.compile(r"^# (\S+) +(\d+) +(\d+) +(\d+) ?(.*)$")
+STRESS_INV = re.compile(r"^# invariant (\S+) +(\d+) checks, (\d+) violated$")
+
+
+def stress_side_by_side(console):
+    """The stress figures of our backend and of the in-tree driver, side by side."""
+    runs, cur = [], None
+    for l in console.splitlines():
+        if l.startswith("VC-RUN-BEGIN " + STRESS):
+            cur = {}
+            runs.append(cur)
+        elif l.startswith("VC-RUN-END"):
+            cur = None
+        elif cur is not None:
+            m = STRESS_ROW.match(l) or STRESS_INV.match(l)
+            if m:
+                cur[m.group(1)] = m.groups()[1:]
+    if len(runs) < 2:
+        return
+    print("\nStress of the ACPI GPU: vfio_coherent_nvgrace | nvgrace_gpu_vfio_pci"
+          " (done/ok/SIGBUS errnos; invariant checks/violated)")
+    for name in runs[0]:
+        a, b = runs[0][name], runs[1].get(name, ("-",) * len(runs[0][name]))
+        print("  %-14s %-40s | %s" % (name, " ".join(a)[:40], " ".join(b)))
 
 
 def cmd_bench(args):

@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/iommufd.h>
@@ -323,6 +324,51 @@ static inline void vc_vfio_close(struct vc_vfio *v)
 	v->group = -1;
 	v->iommufd = -1;
 	v->device = -1;
+}
+
+/* A dword of the user's view of config space; all-ones if it cannot be read. */
+static inline __u32 vc_cfg_read32(int device, unsigned int off)
+{
+	__u32 v = ~0U;
+
+	pread(device, &v, 4, ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + off);
+	return v;
+}
+
+/* The config space offset of capability @id, 0 if the function has none. */
+static inline unsigned int vc_find_cap(int device, unsigned int id)
+{
+	unsigned int pos = vc_cfg_read32(device, PCI_CAPABILITY_LIST) & 0xfc;
+	int n;
+
+	for (n = 0; pos && n < 48; n++) {
+		__u32 hdr = vc_cfg_read32(device, pos);
+
+		if ((hdr & 0xff) == id)
+			return pos;
+		pos = (hdr >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+/* Load module @name from the machine's module directory; 0 or -errno. */
+static inline int vc_insmod(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s.ko", VC_MODULE_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int vc_rmmod(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
 static inline int vc_region_info(struct vc_vfio *v, unsigned int index,

@@ -208,25 +208,6 @@ TEST(plain_vfio_pci_has_no_aperture)
 	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
 }
 
-static int vc_insmod(const char *name)
-{
-	char path[PATH_MAX];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "%s/%s.ko", VC_MODULE_DIR, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int vc_rmmod(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
 /* Unbind, unload core and backend, load them again, bind again. */
 TEST(module_reload)
 {

@@ -495,22 +495,6 @@ TEST_F(region, low_power_refuses_mappings)
 	munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
 }
 
-/* The config space offset of capability @id, 0 if the function has none. */
-static unsigned int find_cap(int device, unsigned int id)
-{
-	unsigned int pos = cfg_read32(device, PCI_CAPABILITY_LIST) & 0xfc;
-	int n;
-
-	for (n = 0; pos && n < 48; n++) {
-		__u32 hdr = cfg_read32(device, pos);
-
-		if ((hdr & 0xff) == id)
-			return pos;
-		pos = (hdr >> 8) & 0xfc;
-	}
-	return 0;
-}
-
 #define PMCSR_D0	0
 #define PMCSR_D3HOT	3
 
@@ -531,7 +515,7 @@ static void set_pmcsr_state(int device, unsigned int pm, __u32 state)
 TEST_F(region, pmcsr_d3hot_refuses_access)
 {
 	int d = self->v.device;
-	unsigned int pm = find_cap(d, PCI_CAP_ID_PM);
+	unsigned int pm = vc_find_cap(d, PCI_CAP_ID_PM);
 	unsigned char *p, *bar0;
 	unsigned char b = 0;
 
@@ -727,26 +711,10 @@ static void program_bars(struct __test_metadata *_metadata, int d0, int d1)
 	ASSERT_EQ(0x50000000 | BAR_RESET_LO, cfg_read32(d1, FN1_OFF));
 }
 
-/* Config space offset of the PCI Express capability, 0 if none. */
-static unsigned int pcie_cap(int device)
-{
-	unsigned int pos = cfg_read32(device, PCI_CAPABILITY_LIST) & 0xfc;
-	int n;
-
-	for (n = 0; pos && n < 48; n++) {
-		__u32 hdr = cfg_read32(device, pos);
-
-		if ((hdr & 0xff) == PCI_CAP_ID_EXP)
-			return pos;
-		pos = (hdr >> 8) & 0xfc;
-	}
-	return 0;
-}
-
 /* Start an FLR with a write of @width bytes that covers Device Control. */
 static int flr_write(struct __test_metadata *_metadata, int device, size_t width)
 {
-	unsigned int cap = pcie_cap(device);
+	unsigned int cap = vc_find_cap(device, PCI_CAP_ID_EXP);
 	unsigned char buf[8];
 	unsigned int start;
 
@@ -777,7 +745,8 @@ TEST_F(reset, flr_config_write_any_width)
 	static const size_t widths[] = { 2, 4, 8 };
 	unsigned int i;
 
-	ASSERT_NE(0, pcie_cap(self->v.device)) TH_LOG("no PCI Express capability");
+	ASSERT_NE(0, vc_find_cap(self->v.device, PCI_CAP_ID_EXP))
+		TH_LOG("no PCI Express capability");
 	for (i = 0; i < 3; i++) {
 		program_bars(_metadata, self->v.device, self->fn1);
 		ASSERT_EQ(0, flr_write(_metadata, self->v.device, widths[i]));
