@@ -246,36 +246,43 @@ TEST_F_TIMEOUT(lifecycle, unbind_bind_cycles, 600)
 }
 
 /*
- * Unload the core and its backends with functions bound, load them again
- * and bind, 100 times; each tenth time the function is used.
+ * Unload the backend with the function bound, load it again (which binds
+ * it: driver_override survives), 100 times; every tenth time the core and
+ * the other backend go and come back too, and the function is used.
+ * 01:00.0 stays out of the loop: its bind costs what every boot's does.
  */
 TEST_F_TIMEOUT(lifecycle, module_reload_cycles, 600)
 {
 	static const char * const mods[] = {
-		"vfio-coherent", "vfio-coherent-of", "vfio-coherent-nvgrace",
+		"vfio-coherent", "vfio-coherent-nvgrace", "vfio-coherent-of",
 	};
 	static const char * const names[] = {
-		"vfio_coherent_nvgrace", "vfio_coherent_of", "vfio_coherent",
+		"vfio_coherent_of", "vfio_coherent_nvgrace", "vfio_coherent",
 	};
-	int i, m, bad = 0;
+	int i, m, all, bad = 0, cores = 0;
 	double t0 = vc_now();
 
+	ASSERT_EQ(0, vc_unbind(VC_DEV_GOOD));
+	ASSERT_EQ(0, vc_write(sysfs_dev(VC_DEV_GOOD, "driver_override"), "\n"));
 	ASSERT_EQ(0, vc_bind(VC_DEV_FN1, VC_DRIVER));
-	ASSERT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
 	for (i = 0; i < CYCLES; i++) {
-		for (m = 0; m < 3; m++)
+		all = i % 10 == 9;
+		for (m = 0; m < (all ? 3 : 1); m++)
 			ASSERT_EQ(0, vc_rmmod(names[m])) TH_LOG("cycle %d: rmmod %d", i, m);
 		EXPECT_STREQ("", vc_driver_of(VC_DEV_FN1));
-		for (m = 0; m < 3; m++)
+		for (m = all ? 0 : 2; m < 3; m++)
 			ASSERT_EQ(0, vc_insmod(mods[m])) TH_LOG("cycle %d: insmod %d", i, m);
-		/* driver_override survives: loading the backend binds both. */
 		ASSERT_STREQ(VC_DRIVER, vc_driver_of(VC_DEV_FN1)) TH_LOG("cycle %d", i);
-		ASSERT_STREQ(VC_DRIVER, vc_driver_of(VC_DEV_GOOD)) TH_LOG("cycle %d", i);
-		if (i % 10 == 9 && works(VC_DEV_FN1, 0x10ad0000ULL + i))
-			bad++;
+		if (all) {
+			cores++;
+			if (works(VC_DEV_FN1, 0x10ad0000ULL + i))
+				bad++;
+		}
 	}
 	EXPECT_EQ(0, bad);
-	TH_LOG("%d unload/load cycles in %.1f s", CYCLES, vc_now() - t0);
+	TH_LOG("%d backend unload/load cycles, %d of them with the core, in %.1f s",
+	       CYCLES, cores, vc_now() - t0);
+	EXPECT_EQ(0, vc_bind(VC_DEV_GOOD, VC_DRIVER));
 }
 
 TEST_HARNESS_MAIN

@@ -8,7 +8,7 @@
  *   own-data	data a thread owns reads back the same through the other
  *		path (pwrite then the mapping, the mapping then pread, a
  *		forked child, a second device fd)
- *   poison	a page failed before an access began never reads
+ *   failed-page	a page failed before an access began never reads
  *   faults	SIGBUS or -EIO only while memory is disabled, in reset or
  *		low power, or on a failed page
  *   errno	every errno in the operation's allow-list
@@ -27,7 +27,7 @@
  *   VC_STRESS_FN1	the other function of the bus-reset domain, for hot
  *			reset (none)
  *   VC_STRESS_SEED, VC_STRESS_THREADS, VC_STRESS_OPS (per thread),
- *   VC_STRESS_SECS (25), VC_STRESS_POISON (pages to fail, 4),
+ *   VC_STRESS_SECS (20), VC_STRESS_POISON (pages to fail, 4),
  *   VC_STRESS_ONLY=op,op... (run only these, to narrow a finding down)
  *   VC_STRESS_REPORT=1	print the figures, judge nothing (a peer driver)
  */
@@ -83,7 +83,7 @@ enum inv { INV_OWN, INV_POISON, INV_FAULTS, INV_ERRNO, INV_DISABLED,
 	   INV_BAR, INV_INFO, NR_INVS };
 
 static const char * const inv_name[NR_INVS] = {
-	"own-data", "poison", "faults", "errno", "disabled", "bar-size", "info",
+	"own-data", "failed-page", "faults", "errno", "disabled", "bar-size", "info",
 };
 
 struct aperture {
@@ -1099,7 +1099,7 @@ static void report(void)
 		printf("\n");
 	}
 	for (i = 0; i < NR_INVS; i++)
-		printf("# invariant %-9s %8ld checks, %ld violated\n", inv_name[i],
+		printf("# invariant %-11s %8ld checks, %ld violated\n", inv_name[i],
 		       atomic_load(&g.checks[i]), atomic_load(&g.bad[i]));
 }
 
@@ -1141,7 +1141,7 @@ TEST_F_TIMEOUT(stress, random_ops, 900)
 {
 	struct worker w[MAX_THREADS] = {};
 	unsigned int seed = env_long("VC_STRESS_SEED", 0);
-	double secs = env_long("VC_STRESS_SECS", 25), t0, left;
+	double secs = env_long("VC_STRESS_SECS", 20), t0, left;
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
 	long total = 0, violated = 0;
 	int i, ai, hung = 0;
