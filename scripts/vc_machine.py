@@ -137,6 +137,8 @@ ACPI_STRESS_ENV = ("setenv VC_STRESS_DEV 0000:00:02.0\n"
                    "setenv VC_STRESS_MEM 4:0x100000000,2:0x1c0000000\n"
                    "setenv VC_STRESS_FN1 none\n")
 PEER = "echo VC-API peer\nsetenv VC_STRESS_REPORT 1\n"
+# Seconds per stress run in make check (the program's default is 20).
+STRESS_SECS = "setenv VC_STRESS_SECS 10\n"
 
 LOAD = """insmod /lib/modules/vfio-coherent.ko
 insmod /lib/modules/vfio-coherent-of.ko
@@ -713,17 +715,19 @@ def cpu_machine_check(console, what, fwb, dic):
 def cmd_check(args):
     style = kernel_style() + verdict_selftest()
     bindings = binding_check()
-    steps = (LOAD + TESTDEV + KUNIT + both_apis(SELFTESTS) +
+    steps = (LOAD + TESTDEV + KUNIT + STRESS_SECS + both_apis(SELFTESTS) +
              "".join("run /bin/%s\n" % t for t in RELIABILITY_SELFTESTS) + LIVE + KMEMLEAK)
     console, secs, finished = boot("check", steps, echo=args.verbose)
     results = style + binding_examples() + bindings + judge(console, finished)
     results += kmemleak_results(console)
     results += cpu_machine_check(console, "default", True, True)
     caps = kvm_caps(console)
-    # Differential: the stage-2 decision of unpatched 6.12, by boot switch.
-    steps = LOAD + TESTDEV + "".join("run /bin/%s\n" % t for t in KVM_OFF_SELFTESTS)
+    # Differential: the stage-2 decision of unpatched 6.12, by boot switch;
+    # and there, QEMU must still start, but the memory is Device memory.
+    steps = (LOAD + TESTDEV + "".join("run /bin/%s\n" % t for t in KVM_OFF_SELFTESTS) +
+             L2_BIND + "run /extra/vc-vmm -m device %s %d %s\n" % (L2_DEV, L2_BAR, L2_BASE))
     console, ksecs, finished = boot("check-kvm-off", steps, echo=args.verbose,
-                                    append=" kvm-arm.cacheable_pfnmap=0")
+                                    append=" kvm-arm.cacheable_pfnmap=0", nested=True)
     results += [("kvm-off: " + n, s) for n, s in judge(console, finished)]
     results += compare_caps(caps, kvm_caps(console), "kvm-arm.cacheable_pfnmap=0")
     secs += ksecs
@@ -748,28 +752,21 @@ def cmd_check(args):
     secs += nsecs
     # A real VMM: Debian's QEMU in the machine gives 01:00.1 to a guest that
     # onlines it as RAM and survives a failed page (ras=on), then the same
-    # without ras=on; and on the unpatched stage-2 decision, where QEMU must
-    # still start but the memory behaves as Device memory.
+    # without ras=on. (The unpatched stage-2 decision's run is in kvm-off.)
     console, nsecs, finished = boot("check-nested", nested_steps(["ram", "noras"]),
                                     echo=args.verbose, nested=True)
     results += [("nested: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
-    console, nsecs, finished = boot("check-nested-kvm-off", nested_steps(["device"]),
-                                    echo=args.verbose, nested=True,
-                                    append=" kvm-arm.cacheable_pfnmap=0")
-    results += [("nested-kvm-off: " + n, s) for n, s in judge(console, finished)]
-    secs += nsecs
-    # The ACPI machine's GPU in a guest, with our backend and then with the
-    # in-tree driver: what works with each, side by side (the peer's results
-    # are printed, not counted).
+    # The ACPI machine's GPU in a guest with our backend (make bench runs the
+    # in-tree driver after it and prints the two side by side).
     console, nsecs, finished = boot("check-nested-acpi", NESTED_ACPI, echo=args.verbose,
                                     acpi=True, nested=True)
     results += [("nested-acpi: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
-    side_by_side(console)
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
     gpu = "0000:00:02.0"
-    steps = (LOAD + ACPI_PEER + ACPI_STRESS_ENV + bind_steps(gpu, "vfio_coherent_nvgrace") +
+    steps = (LOAD + ACPI_PEER + ACPI_STRESS_ENV + STRESS_SECS +
+             bind_steps(gpu, "vfio_coherent_nvgrace") +
              "run %s\n" % STRESS +
              "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % gpu +
              bind_steps(gpu, "nvgrace_gpu_vfio_pci") + PEER + "run %s\n" % STRESS +
@@ -839,9 +836,11 @@ def bind_steps(bdf, driver):
 # then with the in-tree driver (-p: compared, not judged).
 ACPI_VMM = "run /extra/vc-vmm -m ram -i acpi-ram %s%s 4 0x100000000\n"
 NESTED_ACPI = (LOAD + ACPI_PEER + bind_steps(BENCH_GPU, "vfio_coherent_nvgrace") +
-               ACPI_VMM % ("", BENCH_GPU) +
-               "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % BENCH_GPU +
-               bind_steps(BENCH_GPU, "nvgrace_gpu_vfio_pci") + ACPI_VMM % ("-p ", BENCH_GPU))
+               ACPI_VMM % ("", BENCH_GPU))
+# make bench: the same, then with the in-tree driver, side by side.
+NESTED_ACPI_PEER = (NESTED_ACPI +
+                    "write /sys/bus/pci/drivers/vfio_coherent_nvgrace/unbind %s\n" % BENCH_GPU +
+                    bind_steps(BENCH_GPU, "nvgrace_gpu_vfio_pci") + ACPI_VMM % ("-p ", BENCH_GPU))
 
 
 def side_by_side(console):
@@ -898,7 +897,8 @@ def cmd_bench(args):
                 bind_steps(BENCH_GPU, "nvgrace_gpu_vfio_pci") + BENCH_VMM)
     runs = [("bench", LOAD + "run /bin/vc-bench\n", False, None),
             ("bench-acpi", LOAD + ACPI_PEER + "run /bin/vc-parity bench\n", True, None),
-            ("bench-vm-start", vm_start, True, True)]
+            ("bench-vm-start", vm_start, True, True),
+            ("bench-nested-acpi", NESTED_ACPI_PEER, True, True)]
     ok = True
     for name, steps, acpi, nested in runs:
         console, secs, finished = boot(name, steps, acpi=acpi, nested=nested)
@@ -912,6 +912,8 @@ def cmd_bench(args):
                 print(l)
             elif show and not nested and not TS.match(l):
                 print(l)
+        if name == "bench-nested-acpi":
+            side_by_side(console)
         print("\n(%.0f s in the machine; full console: %s)" %
               (secs, os.path.join(GUEST, name + ".log")))
         ok &= finished

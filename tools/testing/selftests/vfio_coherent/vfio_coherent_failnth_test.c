@@ -64,6 +64,11 @@ FIXTURE_SETUP(failnth)
 	ASSERT_EQ(0, vc_write(FAIL_PAGE "min-order", "0"));
 	ASSERT_EQ(0, vc_write(FAIL_PAGE "verbose", "0"));
 	ASSERT_EQ(0, vc_bind(VC_DEV_FN1, VC_DRIVER));
+	/*
+	 * No reset at each open and close (an FLR of the stand-in, seconds
+	 * under emulation, times every attempt): nothing here needs one.
+	 */
+	ASSERT_EQ(0, vc_write("/sys/bus/pci/devices/" VC_DEV_FN1 "/reset_method", "\n"));
 }
 
 FIXTURE_TEARDOWN(failnth)
@@ -71,6 +76,7 @@ FIXTURE_TEARDOWN(failnth)
 	fail_nth(0);
 	close(nth_fd);
 	vc_vfio_close(&self->v);
+	vc_write("/sys/bus/pci/devices/" VC_DEV_FN1 "/reset_method", "default");
 }
 
 struct tally {
