@@ -65,8 +65,8 @@ FIXTURE_SETUP(failnth)
 	ASSERT_EQ(0, vc_write(FAIL_PAGE "verbose", "0"));
 	ASSERT_EQ(0, vc_bind(VC_DEV_FN1, VC_DRIVER));
 	/*
-	 * No reset at each open and close (an FLR of the stand-in, seconds
-	 * under emulation, times every attempt): nothing here needs one.
+	 * No reset at each open and close: nothing here needs one, and a
+	 * reset's own allocations are not what this test is after.
 	 */
 	ASSERT_EQ(0, vc_write("/sys/bus/pci/devices/" VC_DEV_FN1 "/reset_method", "\n"));
 }

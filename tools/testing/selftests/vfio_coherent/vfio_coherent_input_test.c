@@ -280,9 +280,9 @@ FIXTURE_VARIANT_ADD(input, inject_too_long) {
 
 /*
  * Each case opens the function afresh, and vfio-pci resets it at every
- * open and close (an FLR of the nvme stand-in, seconds under emulation).
- * What the cases check does not depend on a reset: turn the reset
- * methods off while the function is open.
+ * open and close. What the cases check does not depend on a reset: turn
+ * the reset methods off while the function is open, so that none of the
+ * cases sees one.
  */
 static int quick_open(const char *bdf, struct vc_vfio *v)
 {
