@@ -18,17 +18,23 @@
  * runtime low power, as vfio-pci's BAR read/write does, and waits for the
  * memory to be ready after a reset.
  *
- * Reads copy with copy_mc_to_kernel(): where the architecture recovers from
- * a machine check in a kernel copy, reading a page whose failure nobody has
- * reported yet ends the copy short instead of crashing the kernel; the page
- * is then recorded and zapped as on a reported failure, and the read fails
- * with -EIO. arm64 has no such copy in 6.12 (no ARCH_HAS_COPY_MC): there
- * copy_mc_to_kernel() is memcpy(), and consuming unreported poison in a read
- * is a synchronous external abort in the kernel, fatal as for any other
- * kernel access to failed memory. Pages already reported are never read.
+ * Read and write copy straight between the user's buffer and the aperture,
+ * up to 1 MiB at a time under the locks that keep the checks above true,
+ * with page faults disabled: a user page that is not present ends the copy
+ * short, and is faulted in with no lock held before the copy goes on.
+ *
+ * Reads copy with copy_mc_to_user() where the architecture recovers from a
+ * machine check in a kernel copy (ARCH_HAS_COPY_MC): reading a page whose
+ * failure nobody has reported yet ends the copy short instead of crashing
+ * the kernel; the page is then recorded and zapped as on a reported failure,
+ * and the read fails with -EIO. arm64 has no such copy in 6.12: there
+ * consuming unreported poison in a read is a synchronous external abort in
+ * the kernel, fatal as for any other kernel access to failed memory. Pages
+ * already reported are never read.
  */
 
 #include <linux/io.h>
+#include <linux/pagemap.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/slab.h>
@@ -38,8 +44,26 @@
 
 #include "coherent.h"
 
-/* Bounce buffer size: user copies never run under the memory lock. */
-#define RW_CHUNK	SZ_64K
+/*
+ * Most bytes copied under memory_lock at a time: what a COMMAND write or a
+ * reset may wait for.
+ */
+#define RW_CHUNK	SZ_1M
+
+/*
+ * Copy to the user from the aperture; where the architecture has a copy
+ * that recovers from a machine check, that one, as for
+ * copy_mc_to_kernel() in the DOC above.
+ */
+static unsigned long rw_copy_to_user(char __user *ubuf, const void *kaddr,
+				     size_t len)
+{
+#ifdef CONFIG_ARCH_HAS_COPY_MC
+	return copy_mc_to_user(ubuf, kaddr, len);
+#else
+	return __copy_to_user_inatomic(ubuf, kaddr, len);
+#endif
+}
 
 /**
  * vfio_coherent_memory_enabled() - whether the device decodes memory
@@ -205,16 +229,27 @@ VISIBLE_IF_KUNIT int vfio_coherent_short_copy(struct vfio_coherent_device *cdev,
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
 
 /*
- * Copy one chunk between the aperture at @phys and @bounce: memory decoding
- * on, memory ready, no poisoned page in it.
+ * Copy one chunk between the aperture and the user, straight, under the
+ * locks that keep memory decoding on, the memory ready and the pages
+ * unpoisoned for the length of the copy. A page fault cannot be taken
+ * there: the fault of an aperture mapping takes memory_lock, and the
+ * user's fault takes mmap_lock, which nests outside memory_lock. So the
+ * copy runs with page faults disabled, and stops short at a user page that
+ * is not present: *@copied says how far it got, the caller faults the rest
+ * in without the locks and comes back.
+ *
+ * Return: 0 (with *@copied possibly short of @len), or -EIO/-ETIMEDOUT.
  */
 static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
-		    phys_addr_t phys, void *bounce, size_t len, bool iswrite)
+		    phys_addr_t phys, char __user *ubuf, size_t len,
+		    bool iswrite, size_t *copied)
 {
 	unsigned long pfn = PHYS_PFN(phys);
-	size_t left = 0;
+	size_t left;
+	u8 probe;
 	int ret;
 
+	*copied = 0;
 	scoped_guard(rwsem_read, &cdev->core.memory_lock) {
 		ret = vfio_coherent_access_begin(cdev);
 		if (ret)
@@ -223,13 +258,55 @@ static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 		if (vfio_coherent_poisoned(cdev, pfn,
 					   PHYS_PFN(phys + len - 1) - pfn + 1))
 			return -EIO;
+		pagefault_disable();
 		if (iswrite)
-			memcpy(kaddr, bounce, len);
+			left = __copy_from_user_inatomic(kaddr, ubuf, len);
 		else
-			left = copy_mc_to_kernel(bounce, kaddr, len);
+			left = rw_copy_to_user(ubuf, kaddr, len);
+		pagefault_enable();
+		*copied = len - left;
+		if (!left || iswrite)
+			return 0;
+		/*
+		 * A read stopped short: at a user page, or at a failed byte
+		 * of the aperture where the architecture recovers from it.
+		 */
+		left = copy_mc_to_kernel(&probe, kaddr + *copied, 1);
 	}
 	/* Recording takes poison_lock for writing: not under it. */
-	return vfio_coherent_short_copy(cdev, phys, len, left);
+	return vfio_coherent_short_copy(cdev, phys, *copied + 1, left);
+}
+
+/*
+ * Bring in the user pages of [@ubuf, @ubuf + @len) that the copy needs, with
+ * no lock held. -EFAULT when not even the first byte can be.
+ */
+static int rw_fault_in(char __user *ubuf, size_t len, bool iswrite)
+{
+	size_t left = iswrite ? fault_in_readable(ubuf, len) :
+				fault_in_safe_writeable(ubuf, len);
+
+	return left == len ? -EFAULT : 0;
+}
+
+/* Reads past the memory, up to the region size, see all-ones. */
+static int rw_fill_ones(char __user *ubuf, size_t len)
+{
+	void *ones = kmalloc(min_t(size_t, len, PAGE_SIZE), GFP_KERNEL);
+	size_t n;
+
+	if (!ones)
+		return -ENOMEM;
+	memset(ones, 0xff, min_t(size_t, len, PAGE_SIZE));
+	for (; len; len -= n, ubuf += n) {
+		n = min_t(size_t, len, PAGE_SIZE);
+		if (copy_to_user(ubuf, ones, n)) {
+			kfree(ones);
+			return -EFAULT;
+		}
+	}
+	kfree(ones);
+	return 0;
 }
 
 /**
@@ -248,7 +325,7 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	struct vfio_coherent_aperture *ap;
 	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
 	size_t total, mem, done, len;
-	void *kaddr, *bounce;
+	void *kaddr;
 	unsigned int i;
 	ssize_t ret;
 
@@ -266,10 +343,9 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 		pci_info_ratelimited(cdev->core.pdev, "runtime resume failed: %zd\n", ret);
 		return -EIO;
 	}
-	bounce = kmalloc(clamp_t(size_t, total, 1, RW_CHUNK), GFP_KERNEL);
-	if (!bounce) {
-		ret = -ENOMEM;
-		goto out_pm;
+	if (!access_ok(buf, total)) {
+		ret = -EFAULT;
+		goto out;
 	}
 	kaddr = mem ? vfio_coherent_kaddr(cdev, i) : NULL;
 	if (IS_ERR(kaddr)) {
@@ -277,37 +353,27 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 		goto out;
 	}
 
-	for (done = 0; done < total; done += len) {
-		len = min_t(size_t, total - done, RW_CHUNK);
-		if (done < mem) {
-			len = min(len, mem - done);
-			if (iswrite && copy_from_user(bounce, buf + done, len)) {
-				ret = -EFAULT;
-				goto out;
-			}
-			ret = rw_chunk(cdev, kaddr + offset + done,
-				       ap->base + offset + done, bounce, len,
-				       iswrite);
-			if (ret)
-				goto out;
-			if (!iswrite && copy_to_user(buf + done, bounce, len)) {
-				ret = -EFAULT;
-				goto out;
-			}
-		} else if (!iswrite) {
-			/* No memory here: reads see all-ones, writes vanish. */
-			memset(bounce, 0xff, len);
-			if (copy_to_user(buf + done, bounce, len)) {
-				ret = -EFAULT;
-				goto out;
-			}
-		}
+	for (done = 0; done < mem; done += len) {
+		ret = rw_chunk(cdev, kaddr + offset + done,
+			       ap->base + offset + done, buf + done,
+			       min_t(size_t, mem - done, RW_CHUNK), iswrite,
+			       &len);
+		if (!ret && !len)
+			ret = rw_fault_in(buf + done,
+					  min_t(size_t, mem - done, RW_CHUNK),
+					  iswrite);
+		if (ret)
+			goto out;
+	}
+	/* No memory here: reads see all-ones, writes vanish. */
+	if (!iswrite && total > mem) {
+		ret = rw_fill_ones(buf + mem, total - mem);
+		if (ret)
+			goto out;
 	}
 	*ppos += total;
 	ret = total;
 out:
-	kfree(bounce);
-out_pm:
 	pm_runtime_put(&cdev->core.pdev->dev);
 	return ret;
 }

@@ -43,6 +43,12 @@
 /* memory-region on a node with two reg entries. */
 #define VC_DEV_TWO_REGS		"0000:00:0a.0"
 
+/*
+ * QEMU's edu device (dma_mask all-ones): a DMA engine with a 4 KiB buffer,
+ * given to vfio-pci to check what an IOMMU mapping reaches.
+ */
+#define VC_DEV_EDU		"0000:00:0b.0"
+
 #define VC_DRIVER		"vfio_coherent_of"
 #define VC_MODULE_DIR		"/lib/modules"
 

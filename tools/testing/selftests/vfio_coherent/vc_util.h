@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -200,6 +201,7 @@ struct vc_vfio {
 	int container;	/* group API: the type1 container */
 	int group;	/* group API: the group */
 	int iommufd;	/* cdev API: /dev/iommu the device is bound to */
+	__u32 ioas;	/* cdev API: the IOAS the device is attached to */
 	int device;
 };
 
@@ -259,6 +261,7 @@ static inline int vc_vfio_open_cdev(const char *bdf, struct vc_vfio *v)
 		return -errno;
 	if (ioctl(v->iommufd, IOMMU_IOAS_ALLOC, &ioas))
 		return -errno;
+	v->ioas = ioas.out_ioas_id;
 	attach.pt_id = ioas.out_ioas_id;
 	if (ioctl(v->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
 		return -errno;
@@ -380,6 +383,46 @@ static inline int vc_region_info(struct vc_vfio *v, unsigned int index,
 	return ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, info) ? -errno : 0;
 }
 
+/*
+ * DMA-map @len bytes at @map to @iova, as a VMM maps each BAR mmap at start:
+ * type1 VFIO_IOMMU_MAP_DMA (group API) or IOMMU_IOAS_MAP into the device's
+ * IOAS (cdev API). 0 or -errno.
+ */
+static inline int vc_dma_map(struct vc_vfio *v, void *map, size_t len, __u64 iova)
+{
+	struct vfio_iommu_type1_dma_map dm = {
+		.argsz = sizeof(dm),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)map, .iova = iova, .size = len,
+	};
+	struct iommu_ioas_map im = {
+		.size = sizeof(im),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = v->ioas, .user_va = (uintptr_t)map, .length = len,
+		.iova = iova,
+	};
+
+	if (v->container >= 0)
+		return ioctl(v->container, VFIO_IOMMU_MAP_DMA, &dm) ? -errno : 0;
+	return ioctl(v->iommufd, IOMMU_IOAS_MAP, &im) ? -errno : 0;
+}
+
+/* Undo vc_dma_map(): bytes unmapped, or -errno. */
+static inline long long vc_dma_unmap(struct vc_vfio *v, __u64 iova, size_t len)
+{
+	struct vfio_iommu_type1_dma_unmap du = {
+		.argsz = sizeof(du), .iova = iova, .size = len,
+	};
+	struct iommu_ioas_unmap iu = {
+		.size = sizeof(iu), .ioas_id = v->ioas, .iova = iova, .length = len,
+	};
+
+	if (v->container >= 0)
+		return ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &du) ? -errno : (long long)du.size;
+	return ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &iu) ? -errno : (long long)iu.length;
+}
+
 /* tracefs, mounted by vc_trace_event() if nobody has yet. */
 #define VC_TRACEFS		"/sys/kernel/tracing"
 
@@ -439,6 +482,41 @@ fail:
 		close(fd);
 	free(buf);
 	return NULL;
+}
+
+/*
+ * Calls of follow_pfnmap_start() so far: the page-table lookup VFIO type1
+ * makes for the pfns it DMA-maps of a VM_PFNMAP vma, counted by a kprobe
+ * event (tracefs kprobe_profile; tracing itself stays off). -1 when the
+ * probe cannot be set up.
+ */
+#define VC_LOOKUP_PROBE	"vc/follow_pfnmap_start"
+
+static inline long vc_lookups(void)
+{
+	char line[256], name[128];
+	long hits = -1, h, m;
+	FILE *f;
+
+	if (access(VC_TRACEFS "/events/" VC_LOOKUP_PROBE, F_OK)) {
+		if (access(VC_TRACEFS "/kprobe_events", F_OK) &&
+		    mount("tracefs", VC_TRACEFS, "tracefs", 0, NULL))
+			return -1;
+		if (vc_write(VC_TRACEFS "/kprobe_events",
+			     "p:" VC_LOOKUP_PROBE " follow_pfnmap_start") ||
+		    vc_write(VC_TRACEFS "/tracing_on", "0") ||
+		    vc_write(VC_TRACEFS "/events/" VC_LOOKUP_PROBE "/enable", "1"))
+			return -1;
+	}
+	f = fopen(VC_TRACEFS "/kprobe_profile", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %ld %ld", name, &h, &m) == 3 &&
+		    !strcmp(name, strchr(VC_LOOKUP_PROBE, '/') + 1))
+			hits = h;
+	fclose(f);
+	return hits;
 }
 
 #endif

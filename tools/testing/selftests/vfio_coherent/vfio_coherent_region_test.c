@@ -259,6 +259,272 @@ static void *map_aligned(int device, unsigned int bar, size_t len, off_t off,
 	return p;
 }
 
+/*
+ * Read and write straight between a fresh buffer (no page present yet, so
+ * the copy must fault it in) and the aperture, at the sizes a VMM uses and
+ * across the 1 MiB steps the core copies in, checked against the mapping.
+ */
+TEST_F(region, rw_sizes_fresh_buffers)
+{
+	static const size_t sizes[] = { 4096, 65536, 1UL << 20, 16UL << 20 };
+	int d = self->v.device;
+	unsigned char *map, *buf;
+	size_t i, n, off;
+
+	map = map_aligned(d, VC_USEMEM_BAR, 32UL << 20, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		n = sizes[i];
+		off = 4096 * (i + 1) + 3;
+		buf = mmap(NULL, n, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, (void *)buf);
+		fill(map + off, n, i);
+		ASSERT_EQ((ssize_t)n, pread(d, buf, n, REGION_OFF(VC_USEMEM_BAR) + off));
+		EXPECT_EQ(0, memcmp(buf, map + off, n)) TH_LOG("read of %zu", n);
+		munmap(buf, n);
+
+		/* Never touched: the write copies the zero page. */
+		buf = mmap(NULL, n, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, (void *)buf);
+		map[off + n] = 0xa5;
+		ASSERT_EQ((ssize_t)n, pwrite(d, buf, n, REGION_OFF(VC_USEMEM_BAR) + off));
+		EXPECT_EQ(0, map[off]);
+		EXPECT_EQ(0, map[off + n - 1]);
+		EXPECT_EQ(0xa5, map[off + n]) TH_LOG("past a write of %zu", n);
+		munmap(buf, n);
+	}
+	munmap(map, 32UL << 20);
+}
+
+/*
+ * The user's buffer is the aperture's own mapping, not faulted in yet: its
+ * fault takes memory_lock, so the copy must not fault while it holds that
+ * lock (lockdep reports the inversion with mmap_lock if it did).
+ */
+TEST_F(region, rw_into_own_mapping)
+{
+	int d = self->v.device;
+	size_t n = 4UL << 20;
+	unsigned char *map, ref[256];
+
+	map = map_aligned(d, VC_USEMEM_BAR, 16UL << 20, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	fill(ref, sizeof(ref), 5);
+	/* [0, 4M) through write, read into [8M, 12M), which nobody touched. */
+	ASSERT_EQ(256, pwrite(d, ref, 256, REGION_OFF(VC_USEMEM_BAR) + n - 256));
+	ASSERT_EQ((ssize_t)n, pread(d, map + 2 * n, n, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(0, memcmp(map + 3 * n - 256, ref, 256));
+	munmap(map, 16UL << 20);
+
+	/* And the other way: write from [12M, 16M) of a fresh mapping. */
+	map = map_aligned(d, VC_USEMEM_BAR, 16UL << 20, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	ASSERT_EQ((ssize_t)n, pwrite(d, map + 3 * n, n, REGION_OFF(VC_USEMEM_BAR) + n));
+	EXPECT_EQ(0, memcmp(map + n, map + 3 * n, n));
+	munmap(map, 16UL << 20);
+}
+
+/* A buffer whose second page cannot be reached: -EFAULT, nothing worse. */
+TEST_F(region, rw_partly_bad_buffer)
+{
+	int d = self->v.device;
+	unsigned char *buf;
+
+	buf = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, (void *)buf);
+	ASSERT_EQ(0, mprotect(buf + 4096, 4096, PROT_NONE));
+	EXPECT_EQ(-1, pread(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, pwrite(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EFAULT, errno);
+	/* Read-only: reads into it fail, writes from it work. */
+	ASSERT_EQ(0, mprotect(buf, 3 * 4096, PROT_READ));
+	EXPECT_EQ(-1, pread(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(3 * 4096, pwrite(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	munmap(buf, 3 * 4096);
+}
+
+/*
+ * QEMU's edu device as a DMA engine in @v's type1 container: registers in
+ * BAR 0, a 4 KiB buffer at device address 0x40000, one transfer at a time.
+ */
+#define EDU_IDENT	0x00
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_DMA_TO_RAM	0x2
+#define EDU_BUF		0x40000
+
+struct edu {
+	int group, device;
+	__u64 *regs;	/* BAR 0: accessed once each, as MMIO wants */
+};
+
+static void edu_write(struct edu *e, unsigned int reg, __u64 val)
+{
+	__atomic_store_n(&e->regs[reg / 8], val, __ATOMIC_SEQ_CST);
+}
+
+static __u64 edu_read(struct edu *e, unsigned int reg)
+{
+	return __atomic_load_n(&e->regs[reg / 8], __ATOMIC_SEQ_CST);
+}
+
+static int edu_open(struct vc_vfio *v, struct edu *e)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	__u16 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	void *regs;
+	ssize_t n;
+
+	if (vc_bind(VC_DEV_EDU, "vfio-pci"))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", VC_DEV_EDU);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	e->group = open(path, O_RDWR | O_CLOEXEC);
+	if (e->group < 0 || ioctl(e->group, VFIO_GROUP_SET_CONTAINER, &v->container))
+		return -1;
+	e->device = ioctl(e->group, VFIO_GROUP_GET_DEVICE_FD, VC_DEV_EDU);
+	if (e->device < 0 || pwrite(e->device, &cmd, 2, CFG_OFF + PCI_COMMAND) != 2)
+		return -1;
+	regs = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, e->device,
+		    REGION_OFF(0));
+	if (regs == MAP_FAILED)
+		return -1;
+	e->regs = regs;
+	/* Registers below 0x80 take 32-bit accesses only. */
+	return (__atomic_load_n((__u32 *)regs + EDU_IDENT, __ATOMIC_SEQ_CST) & 0xffff) ==
+		0xed ? 0 : -1;
+}
+
+static void edu_close(struct edu *e)
+{
+	munmap(e->regs, 1 << 20);
+	close(e->device);
+	close(e->group);
+}
+
+/* One 4 KiB transfer between @iova and the edu's buffer; 0 when done. */
+static int edu_dma(struct edu *e, __u64 iova, int to_ram)
+{
+	int i;
+
+	edu_write(e, EDU_DMA_SRC, to_ram ? EDU_BUF : iova);
+	edu_write(e, EDU_DMA_DST, to_ram ? iova : EDU_BUF);
+	edu_write(e, EDU_DMA_COUNT, 4096);
+	edu_write(e, EDU_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+	/* QEMU runs it 100 ms of virtual time later. */
+	for (i = 0; i < 500; i++) {
+		usleep(10000);
+		if (!(edu_read(e, EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * What type1 mapped is the aperture, page for page: the device reads pages
+ * at block starts, ends and inside through the IOMMU (checked in a buffer
+ * of ordinary memory), and writes one back elsewhere (checked in @map).
+ */
+static void check_dma_reaches(struct __test_metadata *_metadata,
+			      struct vc_vfio *v, unsigned char *map, __u64 iova,
+			      size_t len)
+{
+	const size_t offs[] = { 0, PMD_SIZE - 4096, PMD_SIZE, 3 * PMD_SIZE + 12288,
+				(1UL << 30) + 4096, len / 2 + 65536, len - 4096 };
+	__u64 bounce_iova = 1ULL << 39;
+	unsigned char *bounce;
+	struct edu e;
+	size_t i, j;
+
+	ASSERT_EQ(0, edu_open(v, &e)) TH_LOG("edu at %s", VC_DEV_EDU);
+	bounce = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, (void *)bounce);
+	ASSERT_EQ(0, vc_dma_map(v, bounce, 4096, bounce_iova));
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		for (j = 0; j < 4096; j++)
+			map[offs[i] + j] = (unsigned char)(i * 31 + j);
+		memset(bounce, 0, 4096);
+		ASSERT_EQ(0, edu_dma(&e, iova + offs[i], 0));
+		ASSERT_EQ(0, edu_dma(&e, bounce_iova, 1));
+		EXPECT_EQ(0, memcmp(bounce, map + offs[i], 4096))
+			TH_LOG("DMA read of aperture offset %#zx", offs[i]);
+		/* The same page back into its neighbour. */
+		ASSERT_EQ(0, edu_dma(&e, iova + (offs[i] ^ 4096), 1));
+		EXPECT_EQ(0, memcmp(map + (offs[i] ^ 4096), bounce, 4096))
+			TH_LOG("DMA write of aperture offset %#zx", offs[i] ^ 4096);
+	}
+	EXPECT_EQ(4096, vc_dma_unmap(v, bounce_iova, 4096));
+	munmap(bounce, 4096);
+	edu_close(&e);
+	ASSERT_EQ(0, vc_unbind(VC_DEV_EDU));
+}
+
+/*
+ * A VMM DMA-maps each BAR mmap at start. Type1 must walk the aperture a
+ * block at a time (its 2 MiB leaves), not 4 KiB at a time: counted in
+ * page-table lookups, against a mapping that only 4 KiB ptes can map (its
+ * address is not congruent to the memory modulo 2 MiB), where a lookup per
+ * page shows that the count sees every walk. A DMA engine checks that the
+ * blocks map the right memory. In 6.12, iommufd pins user
+ * pages only and refuses VM_PFNMAP memory: what QEMU then does is warn that
+ * peer-to-peer is off and go on, so the refusal must be a clean EFAULT.
+ */
+TEST_F(region, dma_map_aperture_by_blocks)
+{
+	size_t small = 64UL << 20, blocks = VC_USEMEM_SIZE / PMD_SIZE;
+	long before, whole, ptes;
+	unsigned char *map, *area;
+
+	map = map_aligned(self->v.device, VC_USEMEM_BAR, VC_USEMEM_SIZE, 0,
+			  1UL << 30, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	if (self->v.container < 0) {
+		EXPECT_EQ(-EFAULT, vc_dma_map(&self->v, map, VC_USEMEM_SIZE, 1ULL << 40));
+		munmap(map, VC_USEMEM_SIZE);
+		return;
+	}
+	before = vc_lookups();
+	ASSERT_LE(0, before) TH_LOG("no kprobe on follow_pfnmap_start");
+	ASSERT_EQ(0, vc_dma_map(&self->v, map, VC_USEMEM_SIZE, 1ULL << 40));
+	whole = vc_lookups() - before;
+	check_dma_reaches(_metadata, &self->v, map, 1ULL << 40, VC_USEMEM_SIZE);
+	EXPECT_EQ(VC_USEMEM_SIZE, vc_dma_unmap(&self->v, 1ULL << 40, VC_USEMEM_SIZE));
+	munmap(map, VC_USEMEM_SIZE);
+
+	/* 4 KiB off the 2 MiB congruence: ptes only. */
+	area = map_aligned(self->v.device, VC_USEMEM_BAR, small + 4096, 0,
+			   PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)area);
+	munmap(area, small + 4096);
+	map = mmap(area + 4096, small, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED, self->v.device, REGION_OFF(VC_USEMEM_BAR));
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	before = vc_lookups();
+	ASSERT_EQ(0, vc_dma_map(&self->v, map, small, 1ULL << 40));
+	ptes = vc_lookups() - before;
+	EXPECT_EQ(small, vc_dma_unmap(&self->v, 1ULL << 40, small));
+	munmap(map, small);
+
+	TH_LOG("lookups: %ld for %zu blocks of 2 MiB, %ld for %zu ptes",
+	       whole, blocks, ptes, small / 4096);
+	/* A lookup, a fault, a lookup again per block. */
+	EXPECT_GE((long)(2 * blocks + 16), whole);
+	EXPECT_LE((long)(small / 4096), ptes);
+}
+
 TEST_F(region, mmap_coherent_with_rw)
 {
 	unsigned char buf[256];
