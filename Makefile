@@ -19,7 +19,7 @@ SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
-.PHONY: all deps kernel guest check demo bench run lint clean distclean
+.PHONY: all deps kernel kernel-release guest check demo bench run lint clean distclean
 
 all: kernel guest
 
@@ -57,9 +57,24 @@ check: guest
 demo: guest
 	@python3 $(REPO)/scripts/vc_machine.py demo
 
-# Not part of check: prints numbers, judges nothing.
-bench: guest
+# Not part of check: prints numbers, judges nothing. Every table twice: on
+# the debug kernel the checks run on, and on a release kernel built from the
+# same fragments without debug.config (KASAN, lockdep, DEBUG_VM, fault
+# injection, kmemleak), in its own output directory.
+RELEASE_CONFIGS	:= $(BUILD)/release-configs
+
+kernel-release: deps
+	@mkdir -p $(RELEASE_CONFIGS)
+	@rm -f $(RELEASE_CONFIGS)/*.config
+	@for f in $(REPO)/configs/*.config $(REPO)/configs/release/*.config; do \
+		[ "$${f##*/}" = debug.config ] || ln -s $$f $(RELEASE_CONFIGS)/; \
+	done
+	@VC_KOUT=out-release VC_CONFIGS=$(RELEASE_CONFIGS) \
+		$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
+
+bench: guest kernel-release
 	@python3 $(REPO)/scripts/vc_machine.py bench
+	@VC_MACHINE_KOUT=out-release python3 $(REPO)/scripts/vc_machine.py bench
 
 # make run ADD="./myclient" RUN="/extra/myclient 0000:00:02.0"
 # make run NESTED="ram noras"	(QEMU in the machine: vc-vmm per mode)

@@ -1,47 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vc-bench: map and first-touch cost of a vfio-coherent aperture, and its
- * read/write throughput, each against anonymous THP memory (and a memfd for
- * read/write) measured in the same run. Prints a table; judges nothing.
+ * vc-bench: map and first-touch cost of a vfio-coherent aperture against
+ * anonymous THP memory; its read/write throughput per call size against
+ * memcpy through its own mapping and against a memfd; and the cost of
+ * DMA-mapping all of it as a VMM does at start, through type1 and iommufd,
+ * against the same mapping made of 4 KiB ptes only. All measured in the
+ * same run. Prints tables; judges nothing.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <sys/mman.h>
 
-#include "../selftests/vfio_coherent/vc_util.h"
+#include "vc_bench.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
-#define CHUNK		0x100000UL
-#define RW_BYTES	0x10000000UL
 
 struct cost {
 	double mmap_us, touch_ms;
 	long faults, pte_kb;
 };
 
-/* Page-table memory of this process, kB (VmPTE). */
-
-/* A 1 GiB-aligned hole to map into, so block mappings are possible. */
-static void *aligned_hole(size_t len)
-{
-	size_t align = 1UL << 30;
-	char *area = mmap(NULL, len + align, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	uintptr_t at;
-
-	if (area == MAP_FAILED)
-		return NULL;
-	at = ((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1);
-	munmap(area, len + align);
-	return (void *)at;
-}
-
 static int measure(int fd, off_t off, size_t len, struct cost *c)
 {
 	int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
 	long pte0 = vc_vmpte(), flt0;
-	void *hole = aligned_hole(len);
+	void *hole = vc_aligned_hole(len, 1UL << 30);
 	char *p;
 	double t0;
 	size_t i;
@@ -64,26 +48,6 @@ static int measure(int fd, off_t off, size_t len, struct cost *c)
 	return 0;
 }
 
-/* MB/s of pread and pwrite of RW_BYTES in 1 MiB chunks. */
-static void rw_speed(int fd, off_t off, double *rd, double *wr)
-{
-	static char buf[CHUNK];
-	double t0;
-	size_t done;
-
-	memset(buf, 0x5a, sizeof(buf));
-	t0 = vc_now();
-	for (done = 0; done < RW_BYTES; done += CHUNK)
-		if (pwrite(fd, buf, CHUNK, off + done) != CHUNK)
-			break;
-	*wr = done / (vc_now() - t0) / 1e6;
-	t0 = vc_now();
-	for (done = 0; done < RW_BYTES; done += CHUNK)
-		if (pread(fd, buf, CHUNK, off + done) != CHUNK)
-			break;
-	*rd = done / (vc_now() - t0) / 1e6;
-}
-
 /* @base < 0: no baseline could be measured. */
 static void row(const char *what, double ours, double base, const char *unit)
 {
@@ -94,15 +58,106 @@ static void row(const char *what, double ours, double base, const char *unit)
 		       base ? ours / base : 0.0, unit);
 }
 
+static void rw_row(const char *what, size_t n, double ours, double base)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s, %zu KiB calls", what, n >> 10);
+	row(name, ours, base, "MB/s");
+}
+
+/* pread/pwrite per call size, against memcpy through the mapping, and a memfd. */
+static void rw_table(struct vc_vfio *v)
+{
+	struct vc_rw ours, copy, memfd;
+	unsigned int i;
+	char *map;
+	int mfd;
+
+	map = mmap(vc_aligned_hole(VC_RW_BYTES, 1UL << 30), VC_RW_BYTES,
+		   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, v->device,
+		   REGION_OFF(VC_USEMEM_BAR));
+	mfd = memfd_create("vc-bench", 0);
+	if (map == MAP_FAILED || mfd < 0 || ftruncate(mfd, VC_RW_BYTES)) {
+		printf("vc-bench: no read/write baseline\n");
+		return;
+	}
+	vc_rw_speed(v->device, REGION_OFF(VC_USEMEM_BAR), &ours);
+	vc_memcpy_speed(map, &copy);
+	vc_rw_speed(mfd, 0, &memfd);
+	munmap(map, VC_RW_BYTES);
+	close(mfd);
+
+	printf(" pread/pwrite, %lu MiB per call size (baseline: memcpy through the aperture's mapping)\n",
+	       VC_RW_BYTES >> 20);
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pread", vc_rw_sizes[i], ours.rd[i], copy.rd[i]);
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pwrite", vc_rw_sizes[i], ours.wr[i], copy.wr[i]);
+	printf(" the same, baseline: a memfd\n");
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pread", vc_rw_sizes[i], ours.rd[i], memfd.rd[i]);
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pwrite", vc_rw_sizes[i], ours.wr[i], memfd.wr[i]);
+}
+
+static void dma_row(const char *what, struct vc_dma_cost *c)
+{
+	printf("  %-40s %10.3f s %10ld lookups  %s\n", what, c->secs, c->lookups,
+	       c->err ? strerror(-c->err) : "mapped");
+}
+
+/*
+ * DMA-map all of usemem's mapping: 2 MiB blocks (its address congruent to
+ * the memory), then 4 KiB ptes only (4 KiB off), through type1; then
+ * through iommufd. Closes @v.
+ */
+static void dma_table(struct vc_vfio *v)
+{
+	size_t len = VC_USEMEM_SIZE;
+	struct vc_dma_cost blocks, ptes, ioas;
+	char *hole, *map;
+
+	hole = vc_aligned_hole(len + (2UL << 20), 1UL << 30);
+	map = mmap(hole, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		   v->device, REGION_OFF(VC_USEMEM_BAR));
+	if (map == MAP_FAILED)
+		return;
+	vc_dma_map_cost(v, map, len, &blocks);
+	munmap(map, len);
+	map = mmap(hole + 4096, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		   v->device, REGION_OFF(VC_USEMEM_BAR));
+	if (map == MAP_FAILED)
+		return;
+	vc_dma_map_cost(v, map, len, &ptes);
+	munmap(map, len);
+	vc_vfio_close(v);
+
+	ioas.err = -ENODEV;
+	setenv("VC_VFIO_API", "cdev", 1);
+	if (!vc_vfio_open(VC_DEV_GOOD, v)) {
+		map = mmap(hole, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			   v->device, REGION_OFF(VC_USEMEM_BAR));
+		if (map != MAP_FAILED) {
+			vc_dma_map_cost(v, map, len, &ioas);
+			munmap(map, len);
+		}
+		vc_vfio_close(v);
+	}
+	printf(" DMA map of all of usemem (%zu MiB), as a VMM does at start\n", len >> 20);
+	dma_row("type1, 2 MiB blocks", &blocks);
+	dma_row("type1, 4 KiB ptes (a walk per page)", &ptes);
+	printf("  %-40s %10.1f x\n", "blocks vs ptes", blocks.secs ? ptes.secs / blocks.secs : 0);
+	dma_row("iommufd IOAS_MAP, 2 MiB blocks", &ioas);
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 1UL << 30, 4UL << 30 };
-	double rd, wr, brd, bwr;
 	struct cost a, b;
 	struct vc_vfio v;
 	unsigned int i;
 	__u16 cmd;
-	int mfd;
 
 	if (vc_bind(VC_DEV_GOOD, VC_DRIVER) || vc_vfio_open(VC_DEV_GOOD, &v)) {
 		printf("vc-bench: cannot open %s\n", VC_DEV_GOOD);
@@ -137,15 +192,7 @@ int main(void)
 		row("page-table memory", a.pte_kb, b.pte_kb, "KiB");
 	}
 
-	mfd = memfd_create("vc-bench", 0);
-	if (mfd < 0 || ftruncate(mfd, RW_BYTES))
-		return 1;
-	rw_speed(v.device, REGION_OFF(VC_USEMEM_BAR), &rd, &wr);
-	rw_speed(mfd, 0, &brd, &bwr);
-	printf(" pread/pwrite, %lu MiB in 1 MiB calls (baseline: memfd)\n", RW_BYTES >> 20);
-	row("pread", rd, brd, "MB/s");
-	row("pwrite", wr, bwr, "MB/s");
-	close(mfd);
-	vc_vfio_close(&v);
+	rw_table(&v);
+	dma_table(&v);
 	return 0;
 }

@@ -3,29 +3,31 @@
  * vc-parity: the same emulated Grace Hopper GPU bound in turn to
  * vfio-coherent's nvgrace backend and to the in-tree nvgrace-gpu-vfio-pci
  * driver; prints what each exposes side by side. "vc-parity bench" also
- * measures mapping the whole usemem aperture and read/write throughput with
- * each driver. Prints; judges nothing.
+ * measures, with each driver: mapping the whole usemem aperture, read/write
+ * throughput per call size against memcpy through the aperture's mapping,
+ * and DMA-mapping all of usemem as a VMM does at start (type1, iommufd).
+ * Prints; judges nothing.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <sys/mman.h>
 #include <linux/pci_regs.h>
 
-#include "../selftests/vfio_coherent/vc_util.h"
+#include "vc_bench.h"
 
 #define REGION_OFF(i)	((off_t)(i) << 40)
 #define CFG		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
 #define NR_BARS		6
-#define RW_BYTES	0x10000000UL
-#define CHUNK		0x100000UL
 
 static const char *const drivers[] = { VC_NVGRACE_DRIVER, VC_NVGRACE_PEER };
 
 struct layout {
 	__u64 size[NR_BARS], sparse[NR_BARS];
 	__u32 flags[NR_BARS], sized[NR_BARS];
-	double mmap_ms, touch_ms, rd, wr;
+	double mmap_ms, touch_ms;
 	long faults, pte_kb;
+	struct vc_rw rw, copy;
+	struct vc_dma_cost type1, ioas;
 };
 
 static __u64 sparse_of(struct vfio_region_info *info)
@@ -63,12 +65,15 @@ static void read_layout(int d, struct layout *l)
 	}
 }
 
-/* Map all of usemem and touch every page; then read/write throughput. */
-static void bench(int d, struct layout *l)
+/*
+ * Map all of usemem and touch every page; read/write throughput against
+ * memcpy through the mapping; a type1 DMA map of all of it.
+ */
+static void bench(struct vc_vfio *v, struct layout *l)
 {
-	static char buf[CHUNK];
-	size_t len = VC_GPU_USEMEM_SIZE, i, done;
+	size_t len = VC_GPU_USEMEM_SIZE, i;
 	long pte0 = vc_vmpte(), flt0;
+	int d = v->device;
 	__u16 cmd;
 	char *p;
 	double t0;
@@ -78,7 +83,8 @@ static void bench(int d, struct layout *l)
 	pwrite(d, &cmd, 2, CFG + PCI_COMMAND);
 
 	t0 = vc_now();
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d, REGION_OFF(4));
+	p = mmap(vc_aligned_hole(len, 1UL << 30), len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, d, REGION_OFF(4));
 	l->mmap_ms = (vc_now() - t0) * 1e3;
 	if (p == MAP_FAILED)
 		return;
@@ -89,18 +95,37 @@ static void bench(int d, struct layout *l)
 	l->touch_ms = (vc_now() - t0) * 1e3;
 	l->faults = vc_minflt() - flt0;
 	l->pte_kb = vc_vmpte() - pte0;
+	vc_memcpy_speed(p, &l->copy);
 	munmap(p, len);
+	vc_rw_speed(d, REGION_OFF(4), &l->rw);
 
-	t0 = vc_now();
-	for (done = 0; done < RW_BYTES; done += CHUNK)
-		if (pwrite(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
-			break;
-	l->wr = done / (vc_now() - t0) / 1e6;
-	t0 = vc_now();
-	for (done = 0; done < RW_BYTES; done += CHUNK)
-		if (pread(d, buf, CHUNK, REGION_OFF(4) + done) != CHUNK)
-			break;
-	l->rd = done / (vc_now() - t0) / 1e6;
+	p = mmap(vc_aligned_hole(len, 1UL << 30), len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, d, REGION_OFF(4));
+	if (p == MAP_FAILED)
+		return;
+	vc_dma_map_cost(v, p, len, &l->type1);
+	munmap(p, len);
+}
+
+/* An IOAS_MAP of all of usemem through the cdev API. */
+static void bench_iommufd(struct layout *l)
+{
+	size_t len = VC_GPU_USEMEM_SIZE;
+	struct vc_vfio v;
+	char *p;
+
+	l->ioas.err = -ENODEV;
+	setenv("VC_VFIO_API", "cdev", 1);
+	if (!vc_vfio_open(VC_ACPI_GPU, &v)) {
+		p = mmap(vc_aligned_hole(len, 1UL << 30), len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, v.device, REGION_OFF(4));
+		if (p != MAP_FAILED) {
+			vc_dma_map_cost(&v, p, len, &l->ioas);
+			munmap(p, len);
+		}
+		vc_vfio_close(&v);
+	}
+	unsetenv("VC_VFIO_API");
 }
 
 static const char *flagstr(__u32 f)
@@ -122,6 +147,24 @@ static void row(const char *name, double ours, double peer, const char *unit)
 	       peer ? ours / peer : 0.0, unit);
 }
 
+/* Ours, in-tree and memcpy through our mapping, with both ratios. */
+static void rw_row(const char *what, size_t n, double ours, double peer, double copy)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s, %zu KiB calls", what, n >> 10);
+	printf("  %-24s %10.1f %10.1f %10.1f %12.2f %12.2f  MB/s\n", name, ours, peer,
+	       copy, copy > 0 ? ours / copy : 0.0, peer > 0 ? ours / peer : 0.0);
+}
+
+static void dma_row(const char *what, struct vc_dma_cost *a, struct vc_dma_cost *b)
+{
+	printf("  %-24s %9.3f s %-8s %9.3f s %-8s %8.1f  (lookups %ld | %ld)\n", what,
+	       a->secs, a->err ? strerror(-a->err) : "mapped", b->secs,
+	       b->err ? strerror(-b->err) : "mapped", a->secs ? b->secs / a->secs : 0.0,
+	       a->lookups, b->lookups);
+}
+
 int main(int argc, char **argv)
 {
 	int do_bench = argc > 1 && !strcmp(argv[1], "bench");
@@ -136,8 +179,10 @@ int main(int argc, char **argv)
 		}
 		read_layout(v.device, &l[i]);
 		if (do_bench)
-			bench(v.device, &l[i]);
+			bench(&v, &l[i]);
 		vc_vfio_close(&v);
+		if (do_bench)
+			bench_iommufd(&l[i]);
 	}
 
 	printf("\nvc-parity: %s, %s vs %s\n", VC_ACPI_GPU, drivers[0], drivers[1]);
@@ -163,7 +208,24 @@ int main(int argc, char **argv)
 	row("first touch", l[0].touch_ms, l[1].touch_ms, "ms");
 	row("page faults", l[0].faults, l[1].faults, "");
 	row("page-table memory", l[0].pte_kb, l[1].pte_kb, "KiB");
-	row("pread, 1 MiB calls", l[0].rd, l[1].rd, "MB/s");
-	row("pwrite, 1 MiB calls", l[0].wr, l[1].wr, "MB/s");
+
+	printf("\nvc-parity bench: pread/pwrite, %lu MiB per call size; memcpy through our mapping\n",
+	       VC_RW_BYTES >> 20);
+	printf("  %-24s %10s %10s %10s %12s %12s\n", "", "ours", "in-tree", "memcpy",
+	       "ours/memcpy", "ours/in-tree");
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pread", vc_rw_sizes[i], l[0].rw.rd[i], l[1].rw.rd[i], l[0].copy.rd[i]);
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pwrite", vc_rw_sizes[i], l[0].rw.wr[i], l[1].rw.wr[i], l[0].copy.wr[i]);
+	printf("  (memcpy through the in-tree driver's mapping:");
+	for (i = 0; i < VC_RW_NR; i++)
+		printf(" %.0f/%.0f", l[1].copy.rd[i], l[1].copy.wr[i]);
+	printf(" MB/s read/write)\n");
+
+	printf("\nvc-parity bench: DMA map of all of usemem (%llu MiB), as a VMM does at start\n",
+	       VC_GPU_USEMEM_SIZE >> 20);
+	printf("  %-24s %-20s %-20s %8s\n", "", "vfio-coherent", "in-tree", "in-tree/ours");
+	dma_row("type1 MAP_DMA", &l[0].type1, &l[1].type1);
+	dma_row("iommufd IOAS_MAP", &l[0].ioas, &l[1].ioas);
 	return 0;
 }
