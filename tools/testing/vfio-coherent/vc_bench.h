@@ -88,10 +88,13 @@ static inline void vc_memcpy_speed(char *map, struct vc_rw *r)
 	}
 }
 
-/* What one DMA map of an aperture mapping cost. */
+/*
+ * What one DMA map of an aperture mapping cost. The page-table lookups it
+ * made are counted by the region test, not here: a kprobe hit is a trap,
+ * and would be most of the time of a walk per page.
+ */
 struct vc_dma_cost {
 	double secs;
-	long lookups;	/* follow_pfnmap_start() calls, -1 if not counted */
 	int err;	/* 0 or the map's -errno */
 };
 
@@ -99,12 +102,10 @@ struct vc_dma_cost {
 static inline void vc_dma_map_cost(struct vc_vfio *v, void *map, size_t len,
 				   struct vc_dma_cost *c)
 {
-	long before = vc_lookups();
 	double t0 = vc_now();
 
 	c->err = vc_dma_map(v, map, len, 1ULL << 40);
 	c->secs = vc_now() - t0;
-	c->lookups = before < 0 ? -1 : vc_lookups() - before;
 	if (!c->err)
 		vc_dma_unmap(v, 1ULL << 40, len);
 }

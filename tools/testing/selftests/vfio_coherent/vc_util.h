@@ -487,8 +487,8 @@ fail:
 /*
  * Calls of follow_pfnmap_start() so far: the page-table lookup VFIO type1
  * makes for the pfns it DMA-maps of a VM_PFNMAP vma, counted by a kprobe
- * event (tracefs kprobe_profile; tracing itself stays off). -1 when the
- * probe cannot be set up.
+ * event (tracefs kprobe_profile; tracing_on is left alone: other tests
+ * read trace events). -1 when the probe cannot be set up.
  */
 #define VC_LOOKUP_PROBE	"vc/follow_pfnmap_start"
 
@@ -504,7 +504,6 @@ static inline long vc_lookups(void)
 			return -1;
 		if (vc_write(VC_TRACEFS "/kprobe_events",
 			     "p:" VC_LOOKUP_PROBE " follow_pfnmap_start") ||
-		    vc_write(VC_TRACEFS "/tracing_on", "0") ||
 		    vc_write(VC_TRACEFS "/events/" VC_LOOKUP_PROBE "/enable", "1"))
 			return -1;
 	}
@@ -517,6 +516,13 @@ static inline long vc_lookups(void)
 			hits = h;
 	fclose(f);
 	return hits;
+}
+
+/* Remove the probe of vc_lookups(): each hit costs a trap. */
+static inline void vc_lookups_stop(void)
+{
+	vc_write(VC_TRACEFS "/events/" VC_LOOKUP_PROBE "/enable", "0");
+	vc_write(VC_TRACEFS "/kprobe_events", "-:" VC_LOOKUP_PROBE);
 }
 
 #endif

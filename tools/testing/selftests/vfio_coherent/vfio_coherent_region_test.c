@@ -22,6 +22,7 @@
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
 #define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
 #define PMD_SIZE	(2UL << 20)
+#define NO_HUGEPAGES	"/sys/module/vfio_iommu_type1/parameters/disable_hugepages"
 
 FIXTURE(region) {
 	struct vc_vfio v;
@@ -485,7 +486,8 @@ static void check_dma_reaches(struct __test_metadata *_metadata,
 TEST_F(region, dma_map_aperture_by_blocks)
 {
 	size_t small = 64UL << 20, blocks = VC_USEMEM_SIZE / PMD_SIZE;
-	long before, whole, ptes;
+	long before, whole, ptes, unhuge;
+	int ret;
 	unsigned char *map, *area;
 
 	map = map_aligned(self->v.device, VC_USEMEM_BAR, VC_USEMEM_SIZE, 0,
@@ -518,11 +520,26 @@ TEST_F(region, dma_map_aperture_by_blocks)
 	EXPECT_EQ(small, vc_dma_unmap(&self->v, 1ULL << 40, small));
 	munmap(map, small);
 
-	TH_LOG("lookups: %ld for %zu blocks of 2 MiB, %ld for %zu ptes",
-	       whole, blocks, ptes, small / 4096);
+	/* type1's disable_hugepages: every pfn on its own, blocks or not. */
+	map = map_aligned(self->v.device, VC_USEMEM_BAR, small, 0, PMD_SIZE, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)map);
+	ASSERT_EQ(0, vc_write(NO_HUGEPAGES, "Y"));
+	before = vc_lookups();
+	ret = vc_dma_map(&self->v, map, small, 1ULL << 40);
+	unhuge = vc_lookups() - before;
+	ASSERT_EQ(0, vc_write(NO_HUGEPAGES, "N"));
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(small, vc_dma_unmap(&self->v, 1ULL << 40, small));
+	munmap(map, small);
+	vc_lookups_stop();
+
+	TH_LOG("lookups: %ld for %zu blocks of 2 MiB, %ld for %zu ptes, %ld for %zu %s",
+	       whole, blocks, ptes, small / 4096, unhuge, small / 4096,
+	       "pages without hugepages");
 	/* A lookup, a fault, a lookup again per block. */
 	EXPECT_GE((long)(2 * blocks + 16), whole);
 	EXPECT_LE((long)(small / 4096), ptes);
+	EXPECT_LE((long)(small / 4096), unhuge);
 }
 
 TEST_F(region, mmap_coherent_with_rw)
