@@ -41,16 +41,18 @@ struct vfio_coherent_mf {
  * @bar: the virtual BAR state of each aperture, same index as @ap
  * @bar_lock: protects every @bar[].reg (config space reads and writes,
  *	reset) and the setting of every @bar[].kaddr (made on first
- *	read/write); read/write use kaddr after dropping it, which is safe
- *	because only close drops the mapping and no read/write runs then.
+ *	read/write, published with a release store); read/write read kaddr
+ *	without it (acquire), which is safe because only close drops the
+ *	mapping and no read/write runs then.
  *	Nests inside @core.memory_lock (reset_done takes it there), so it is
  *	never held across a user copy (which may fault, taking mmap_lock).
  * @mf: the apertures' memory-failure registrations, same index as @ap;
  *	registered from probe to remove
- * @poison_lock: orders a memory failure against faults and read/write:
- *	held for writing while a failed page is recorded and its mappings are
- *	zapped, for reading from the poison check of a fault or read/write to
- *	the end of its mapping or copy. Nests inside @core.memory_lock, and is
+ * @poison_lock: orders a memory failure against faults: held for writing
+ *	while a failed page is recorded and its mappings are zapped, for
+ *	reading from the poison check of a fault to the end of its mapping.
+ *	Read/write check @poisoned without it: a copy leaves no mapping
+ *	behind, and what it reads is read. Nests inside @core.memory_lock, and is
  *	never held across a reset, a readiness wait or a user copy, so that a
  *	memory failure (which runs under mm's global locks) never waits for
  *	the device.

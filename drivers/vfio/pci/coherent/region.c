@@ -173,18 +173,28 @@ static void *vfio_coherent_kaddr(struct vfio_coherent_device *cdev,
 				 unsigned int i)
 {
 	struct vfio_coherent_aperture *ap = &cdev->ap[i];
+	void *kaddr;
 
+	/*
+	 * Made once per open, under bar_lock; read without it. Pairs with
+	 * the release below.
+	 */
+	kaddr = smp_load_acquire(&cdev->bar[i].kaddr);
+	if (kaddr)
+		return kaddr;
 	guard(mutex)(&cdev->bar_lock);
 	if (!cdev->bar[i].kaddr) {
-		cdev->bar[i].kaddr = memremap(ap->base, ap->size,
-					      ap->type == VFIO_COHERENT_MEM_WC ?
-					      MEMREMAP_WC : MEMREMAP_WB);
-		if (!cdev->bar[i].kaddr) {
+		kaddr = memremap(ap->base, ap->size,
+				 ap->type == VFIO_COHERENT_MEM_WC ?
+				 MEMREMAP_WC : MEMREMAP_WB);
+		if (!kaddr) {
 			dev_warn_ratelimited(&cdev->core.pdev->dev,
 					     "%s: cannot map %pa size %#llx\n",
 					     ap->name, &ap->base, ap->size);
 			return ERR_PTR(-ENOMEM);
 		}
+		/* Pairs with the acquire above: the mapping is complete. */
+		smp_store_release(&cdev->bar[i].kaddr, kaddr);
 	}
 	return cdev->bar[i].kaddr;
 }
@@ -201,7 +211,7 @@ void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev)
 	for (i = 0; i < cdev->nr_apertures; i++) {
 		if (cdev->bar[i].kaddr)
 			memunmap(cdev->bar[i].kaddr);
-		cdev->bar[i].kaddr = NULL;
+		WRITE_ONCE(cdev->bar[i].kaddr, NULL);
 	}
 }
 
@@ -230,13 +240,13 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
 
 /*
  * Copy one chunk between the aperture and the user, straight, under the
- * locks that keep memory decoding on, the memory ready and the pages
- * unpoisoned for the length of the copy. A page fault cannot be taken
- * there: the fault of an aperture mapping takes memory_lock, and the
- * user's fault takes mmap_lock, which nests outside memory_lock. So the
- * copy runs with page faults disabled, and stops short at a user page that
- * is not present: *@copied says how far it got, the caller faults the rest
- * in without the locks and comes back.
+ * lock that keeps memory decoding on and the memory ready for the length
+ * of the copy, after checking that no page of it is poisoned. A page fault
+ * cannot be taken there: the fault of an aperture mapping takes
+ * memory_lock, and the user's fault takes mmap_lock, which nests outside
+ * memory_lock. So the copy runs with page faults disabled, and stops short
+ * at a user page that is not present: *@copied says how far it got, the
+ * caller faults the rest in without the lock and comes back.
  *
  * Return: 0 (with *@copied possibly short of @len), or -EIO/-ETIMEDOUT.
  */
@@ -254,7 +264,13 @@ static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 		ret = vfio_coherent_access_begin(cdev);
 		if (ret)
 			return ret == -ETIMEDOUT ? ret : -EIO;
-		guard(rwsem_read)(&cdev->poison_lock);
+		/*
+		 * Without poison_lock: a failure recorded before this check
+		 * is seen; one reported during the copy cannot be kept from
+		 * it by a lock (the memory is read already), and holding one
+		 * would only delay the record. Faults need the lock, not a
+		 * copy that leaves no mapping behind.
+		 */
 		if (vfio_coherent_poisoned(cdev, pfn,
 					   PHYS_PFN(phys + len - 1) - pfn + 1))
 			return -EIO;
