@@ -4,7 +4,7 @@
  * vfio-coherent's nvgrace backend and to the in-tree nvgrace-gpu-vfio-pci
  * driver; prints what each exposes side by side. "vc-parity bench" also
  * measures, with each driver: mapping the whole usemem aperture, read/write
- * throughput per call size (best of three runs, the drivers alternating)
+ * throughput per call size (best of four runs, the drivers alternating)
  * against memcpy through the aperture's mapping,
  * and DMA-mapping all of usemem as a VMM does at start (type1, iommufd).
  * Prints; judges nothing.
@@ -121,20 +121,23 @@ static void rw_best(struct vc_rw *best, const struct vc_rw *r)
 }
 
 /*
- * Read/write throughput with each driver, the drivers alternating, best of
- * RW_ROUNDS: under TCG one run can be up to twice as slow as the next, for
- * both drivers alike, so one run each compares noise.
+ * Read/write throughput with each driver, the drivers alternating (each
+ * first in half of the rounds), best of RW_ROUNDS: under TCG one run can
+ * be up to twice as slow as the next, for both drivers alike, so one run
+ * each compares noise.
  */
-#define RW_ROUNDS	3
+#define RW_ROUNDS	4
 
 static int bench_rw(struct layout *l)
 {
 	struct vc_vfio v;
 	struct vc_rw r;
-	unsigned int i, round;
+	unsigned int i, j, round;
 
 	for (round = 0; round < RW_ROUNDS; round++) {
-		for (i = 0; i < 2; i++) {
+		/* Each driver goes first in half of the rounds. */
+		for (j = 0; j < 2; j++) {
+			i = j ^ (round & 1);
 			if (vc_bind(VC_ACPI_GPU, drivers[i]) || vc_vfio_open(VC_ACPI_GPU, &v))
 				return -1;
 			vc_set_memory(v.device, 1);
