@@ -826,8 +826,9 @@ def cmd_demo(args):
 
 
 # VM start on the ACPI machine: the same GPU and aperture bound to our
-# backend, then to the in-tree driver; vc-vmm times a type1 DMA map of 1 GiB
-# of BAR 4 (what QEMU does for every BAR at start), then QEMU's start.
+# backend, then to the in-tree driver; vc-vmm times a type1 DMA map of all
+# 3 GiB of usemem in BAR 4 (what QEMU does for every BAR at start), then
+# QEMU's start.
 BENCH_GPU = "0000:00:02.0"
 BENCH_VMM = ("run /extra/vc-vmm -m start -i acpi-start -M 0xc0000000 %s 4 0x100000000\n"
              % BENCH_GPU)

@@ -80,6 +80,10 @@ static void rw_table(struct vc_vfio *v)
 	mfd = memfd_create("vc-bench", 0);
 	if (map == MAP_FAILED || mfd < 0 || ftruncate(mfd, VC_RW_BYTES)) {
 		printf("vc-bench: no read/write baseline\n");
+		if (map != MAP_FAILED)
+			munmap(map, VC_RW_BYTES);
+		if (mfd >= 0)
+			close(mfd);
 		return;
 	}
 	vc_rw_speed(v->device, REGION_OFF(VC_USEMEM_BAR), &ours);

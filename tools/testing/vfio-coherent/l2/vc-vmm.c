@@ -393,8 +393,6 @@ static int run_qemu(void)
  */
 static int time_dma_map(void)
 {
-	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	char driver[64];
 	struct vc_vfio v;
 	double t, dt;
@@ -411,20 +409,13 @@ static int time_dma_map(void)
 		ret = -errno;
 		goto out;
 	}
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	map.vaddr = (uintptr_t)m;
-	map.iova = 1ULL << 40;
-	map.size = opt.map_size;
 	t = now();
-	ret = ioctl(v.container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+	ret = vc_dma_map(&v, m, opt.map_size, 1ULL << 40);
 	dt = now() - t;
 	printf("VC-VMM-MAP %s BAR %d: %llu MiB type1 MAP_DMA %.3f s%s%s\n", driver,
 	       opt.bar, opt.map_size >> 20, dt, ret ? ": " : "", ret ? strerror(-ret) : "");
-	if (!ret) {
-		unmap.iova = map.iova;
-		unmap.size = map.size;
-		ioctl(v.container, VFIO_IOMMU_UNMAP_DMA, &unmap);
-	}
+	if (!ret)
+		vc_dma_unmap(&v, 1ULL << 40, opt.map_size);
 	munmap(m, opt.map_size);
 out:
 	vc_vfio_close(&v);
