@@ -19,7 +19,7 @@ SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
-.PHONY: all deps kernel kernel-release objects-64k guest check demo bench run lint clean distclean
+.PHONY: all deps kernel kernel-release kernel-64k objects-64k guest check demo bench run lint clean distclean
 
 all: kernel guest
 
@@ -51,16 +51,17 @@ guest: kernel
 				echo $(STDIR)/vfio_coherent_kvm_guest.S;; esac) || exit 1; \
 	done
 
-check: guest
+check: guest kernel-64k
 	@python3 $(REPO)/scripts/vc_machine.py check $(if $(V),-v)
 
 demo: guest
 	@python3 $(REPO)/scripts/vc_machine.py demo
 
-# Not part of check: prints numbers, judges nothing. Every table twice: on
-# the debug kernel the checks run on, and on a release kernel built from the
+# Not part of check: prints numbers, judges nothing. Every table on the
+# debug kernel the checks run on and on a release kernel built from the
 # same fragments without debug.config (KASAN, lockdep, DEBUG_VM, fault
-# injection, kmemleak), in its own output directory.
+# injection, kmemleak), in its own output directory; the host-side tables
+# again on kernel-64k (release options, 64 KiB pages).
 RELEASE_CONFIGS	:= $(BUILD)/release-configs
 
 kernel-release: deps
@@ -72,29 +73,43 @@ kernel-release: deps
 	@VC_KOUT=out-release VC_CONFIGS=$(RELEASE_CONFIGS) \
 		$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
 
-# Our code with 64 KiB pages (what Grace systems run): the release fragments
-# plus ARM64_64K_PAGES, W=1, only the objects we wrote, in out-64k (about
-# 4 min cold). Fails on any compiler warning. Not yet part of check.
+# The same fragments with 64 KiB pages (what Grace systems run: a PMD maps
+# 512 MiB, a page fails as a whole 64 KiB), release options (no KASAN), in
+# out-64k: make check boots it for the KUnit suites and the page-size-aware
+# selftests.
 C64K_CONFIGS	:= $(BUILD)/configs-64k
-C64K_OBJS	:= drivers/vfio/pci/coherent/ mm/memory-failure-pfn.o \
-		   arch/arm64/kvm/pfnmap.o
 
-objects-64k: deps
+define link-64k-configs
 	@mkdir -p $(C64K_CONFIGS)
 	@rm -f $(C64K_CONFIGS)/*.config
 	@for f in $(REPO)/configs/*.config $(REPO)/configs/release/*.config \
 		  $(REPO)/configs/64k/*.config; do \
 		[ "$${f##*/}" = debug.config ] || ln -s $$f $(C64K_CONFIGS)/; \
 	done
+endef
+
+kernel-64k: deps
+	$(link-64k-configs)
 	@VC_KOUT=out-64k VC_CONFIGS=$(C64K_CONFIGS) \
+		$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
+
+# Only the objects we wrote, with 64 KiB pages and W=1 (its own output
+# directory: W=1 must not make kernel-64k rebuild). Fails on any warning.
+C64K_OBJS	:= drivers/vfio/pci/coherent/ mm/memory-failure-pfn.o \
+		   arch/arm64/kvm/pfnmap.o
+
+objects-64k: deps
+	$(link-64k-configs)
+	@VC_KOUT=out-64k-w1 VC_CONFIGS=$(C64K_CONFIGS) \
 		$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) W=1 $(C64K_OBJS) \
 		> $(BUILD)/objects-64k.log 2>&1 || { cat $(BUILD)/objects-64k.log; exit 1; }
 	@! grep -E 'warning:|error:' $(BUILD)/objects-64k.log
 	@echo "  64K     $(C64K_OBJS): no warning"
 
-bench: guest kernel-release
+bench: guest kernel-release kernel-64k
 	@python3 $(REPO)/scripts/vc_machine.py bench
 	@VC_MACHINE_KOUT=out-release python3 $(REPO)/scripts/vc_machine.py bench
+	@VC_MACHINE_KOUT=out-64k python3 $(REPO)/scripts/vc_machine.py bench
 
 # make run ADD="./myclient" RUN="/extra/myclient 0000:00:02.0"
 # make run NESTED="ram noras"	(QEMU in the machine: vc-vmm per mode)

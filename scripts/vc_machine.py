@@ -136,6 +136,10 @@ KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test"]
 # What a VMM sees on a CPU without FEAT_S2FWB, or without CTR_EL0.DIC.
 NOFWB_SELFTESTS = ["vfio_coherent_kvm_abi_test"]
 ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
+# The kernel with 64 KiB pages (make kernel-64k): the KUnit suites and the
+# selftests whose expectations follow the page size.
+KOUT_64K = os.path.join(KSRC, "out-64k")
+SELFTESTS_64K = ["vfio_coherent_poison_test", "vfio_coherent_region_test"]
 # The stress on the ACPI machine's GPU: with our backend (counted), then
 # with the in-tree driver (printed beside it, not counted).
 STRESS = "/bin/vfio_coherent_stress_test"
@@ -202,9 +206,10 @@ def make_dtb(machine=MACHINE, tag="virt"):
     return dtb
 
 
-def make_initramfs(name, steps, extra=(), files=()):
-    """An uncompressed cpio: our /init, modules, selftests, extra files,
-    and (path in the guest, path here) pairs in files."""
+def make_initramfs(name, steps, extra=(), files=(), kout=None):
+    """An uncompressed cpio: our /init, modules (of the kernel in kout),
+    selftests, extra files, and (path in the guest, path here) pairs in
+    files."""
     spec = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
             "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 1777 0 0",
             "dir /etc 0755 0 0", "dir /bin 0755 0 0", "dir /lib 0755 0 0",
@@ -214,7 +219,7 @@ def make_initramfs(name, steps, extra=(), files=()):
             "file /bin/vc-bench %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-bench"),
             "file /bin/vc-parity %s 0755 0 0" % os.path.join(GUEST, "bin", "vc-parity")]
     for src, dst in MODULES.items():
-        path = os.path.join(KOUT, src)
+        path = os.path.join(kout or KOUT, src)
         if not os.path.exists(path):
             sys.exit("vc_machine: %s missing: build the kernel first" % path)
         spec.append("file /lib/modules/%s %s 0644 0 0" % (dst, path))
@@ -306,18 +311,19 @@ def acpi_tables():
 
 
 def boot(name, steps, extra=(), timeout=900, echo=False, acpi=False, append="",
-         machine=MACHINE, tag="virt", nested=None):
+         machine=MACHINE, tag="virt", nested=None, kout=None):
     """Boot, run the steps, return (console text, seconds, finished).
-    nested: the machine gets the QEMU disk and the guest's files."""
+    nested: the machine gets the QEMU disk and the guest's files.
+    kout: another kernel build (Image and modules) than KOUT."""
     files = l2_files() if nested else ()
     if nested:
         extra = list(extra) + [os.path.join(GUEST, "bin", "vc-vmm")]
         # A guest with UEFI under nested TCG: minutes per run, not seconds.
         timeout = max(timeout, 1800)
-    initrd = make_initramfs(name, steps, extra, files)
+    initrd = make_initramfs(name, steps, extra, files, kout)
     log = os.path.join(GUEST, name + ".log")
     cmd = [QEMU] + machine + ["-serial", "stdio", "-kernel",
-                              os.path.join(KOUT, "arch/arm64/boot/Image")]
+                              os.path.join(kout or KOUT, "arch/arm64/boot/Image")]
     if acpi:
         both = initrd + ".acpi"
         with open(both, "wb") as f:
@@ -763,6 +769,12 @@ def cmd_check(args):
                                     echo=args.verbose, nested=True)
     results += [("nested: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
+    # 64 KiB pages: a PMD maps 512 MiB, a failure takes a 64 KiB page.
+    steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS_64K)
+    console, nsecs, finished = boot("check-64k", steps, echo=args.verbose, kout=KOUT_64K,
+                                    append=" kunit.enable=1")
+    results += [("64k: " + n, s) for n, s in judge(console, finished)]
+    secs += nsecs
     # The ACPI machine's GPU in a guest with our backend (make bench runs the
     # in-tree driver after it and prints the two side by side).
     console, nsecs, finished = boot("check-nested-acpi", NESTED_ACPI, echo=args.verbose,
@@ -905,15 +917,17 @@ def cmd_bench(args):
     runs = [("bench", LOAD + "run /bin/vc-bench\n", False, None),
             ("bench-acpi", LOAD + ACPI_PEER + "run /bin/vc-parity bench\n", True, None),
             ("bench-vm-start", vm_start, True, True)]
-    if not os.environ.get("VC_MACHINE_KOUT"):
+    kind = {"out-release": "release", "out-64k": "64k"}.get(os.path.basename(KOUT), "debug")
+    if kind == "debug":
         runs.append(("bench-nested-acpi", NESTED_ACPI_PEER, True, True))
-    print("\n==== %s kernel (%s) ====" % (
-        "release" if os.environ.get("VC_MACHINE_KOUT") else "debug",
-        os.path.relpath(KOUT, BUILD)))
+    elif kind == "64k":
+        # The host-side tables; VM start is measured on the 4 KiB kernels.
+        runs = runs[:2]
+    print("\n==== %s kernel (%s) ====" % (kind, os.path.relpath(KOUT, BUILD)))
     ok = True
     for name, steps, acpi, nested in runs:
-        if os.environ.get("VC_MACHINE_KOUT"):
-            name += "-release"
+        if kind != "debug":
+            name += "-" + kind
         console, secs, finished = boot(name, steps, acpi=acpi, nested=nested)
         show = False
         for l in console.splitlines():

@@ -192,8 +192,8 @@ static const struct nvgrace_refusal nvgrace_refusals[] = {
 	  "usemem: size 0x10040000000 is more than a VFIO region can hold" },
 	{ "System RAM", { BASE(SZ_1G), SIZE(SZ_4G) }, false, -EBUSY,
 	  "usemem: [0x0000000040000000-0x000000013fffffff] overlaps System RAM" },
-	{ "claimed by the UART", { BASE(0x9000000), SIZE(SZ_4K) }, false, -EBUSY,
-	  "usemem: [0x0000000009000000-0x0000000009000fff] is already claimed" },
+	{ "claimed by the UART", { BASE(0x9000000), SIZE(SZ_64K) }, false, -EBUSY,
+	  "usemem: [0x0000000009000000-0x000000000900ffff] is already claimed" },
 	{ "inside the 64-bit PCI window", { BASE(0xc000000000), SIZE(SZ_4G) }, false,
 	  -EBUSY, "lies inside [mem 0x8000000000-0xffffffffff" },
 };

@@ -167,14 +167,14 @@ static const struct of_refusal of_refusals[] = {
 	{ "size not page aligned", "dev-unaligned-size", TESTDEV_BARS, -EINVAL,
 	  "aperture0: base 0x00000020a0000000 size 0x1800 not aligned" },
 	{ "more than 1 TiB", "dev-too-large", TESTDEV_BARS, -EINVAL,
-	  "aperture0: size 0x10000001000 is more than a VFIO region can hold" },
+	  "aperture0: size 0x10000010000 is more than a VFIO region can hold" },
 	{ "System RAM", "dev-ram", TESTDEV_BARS, -EBUSY,
-	  "[0x0000000040000000-0x0000000040000fff] overlaps System RAM" },
+	  "[0x0000000040000000-0x000000004000ffff] overlaps System RAM" },
 	{ "overlapping apertures", "dev-overlap", TESTDEV_BARS, -EINVAL,
 	  "aperture1: [0x0000002000100000-0x00000020001fffff] overlaps aperture0" },
 	/* The PL011 UART's registers, requested by its driver. */
 	{ "claimed by the UART", "dev-claimed", TESTDEV_BARS, -EBUSY,
-	  "[0x0000000009000000-0x0000000009000fff] is already claimed by another resource" },
+	  "[0x0000000009000000-0x000000000900ffff] is already claimed by another resource" },
 	/* Windows are not busy: the claim would nest in them. */
 	{ "inside the 32-bit PCI window", "dev-pci32", TESTDEV_BARS, -EBUSY,
 	  "[0x000000003e000000-0x000000003e0fffff] lies inside [mem 0x10000000-0x3efeffff" },

@@ -42,6 +42,15 @@
 
 #include "coherent.h"
 
+/* The largest block a fault maps (mmap.c): what a failure zaps. */
+#if defined(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP)
+#define VFIO_COHERENT_MAX_BLOCK	PUD_SIZE
+#elif defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#define VFIO_COHERENT_MAX_BLOCK	PMD_SIZE
+#else
+#define VFIO_COHERENT_MAX_BLOCK	PAGE_SIZE
+#endif
+
 static struct dentry *vfio_coherent_debugfs_root;
 
 /**
@@ -88,10 +97,11 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_record);
  * @cdev: the device
  * @pfn: the page, in one of @cdev's apertures
  *
- * Records the page and zaps its user mappings (the whole huge block holding
- * it, if any: no split). A fault or read/write that found the page good
- * finishes first; later ones see the record. When the record cannot be
- * made the mappings are zapped all the same.
+ * Records the page and zaps the user mappings of the largest block that can
+ * hold it (a PUD where the architecture maps PFNMAP with PUDs: a partly
+ * zapped PUD would need mmap_lock to split). A fault or read/write that
+ * found the page good finishes first; later ones see the record. When the
+ * record cannot be made the mappings are zapped all the same.
  *
  * Return: 0 when newly recorded, -EHWPOISON when it already was, -ENOMEM
  * when it could not be recorded, -EFAULT when @pfn is in no aperture.
@@ -100,6 +110,7 @@ int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
 			      unsigned long pfn)
 {
 	struct vfio_coherent_aperture *ap = NULL;
+	phys_addr_t start, end;
 	unsigned int i;
 	pgoff_t off;
 	u64 offset;
@@ -123,9 +134,12 @@ int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
 	else
 		pci_err(cdev->core.pdev, "%s: page at offset %#llx (pfn %#lx) poisoned\n",
 			ap->name, offset, pfn);
+	start = max(ALIGN_DOWN(PFN_PHYS(pfn), VFIO_COHERENT_MAX_BLOCK), ap->base);
+	end = min(ALIGN_DOWN(PFN_PHYS(pfn), VFIO_COHERENT_MAX_BLOCK) +
+		  VFIO_COHERENT_MAX_BLOCK, ap->base + ap->size);
 	unmap_mapping_range(cdev->core.vdev.inode->i_mapping,
-			    VFIO_PCI_INDEX_TO_OFFSET(ap->bar) + offset,
-			    PAGE_SIZE, true);
+			    VFIO_PCI_INDEX_TO_OFFSET(ap->bar) + start - ap->base,
+			    end - start, true);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_page);

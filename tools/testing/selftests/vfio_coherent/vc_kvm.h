@@ -266,6 +266,26 @@ static inline void guest_create(struct __test_metadata *_metadata,
 	guest_create_mte(_metadata, g, hva, size, 0);
 }
 
+/*
+ * More memory for the guest: @size bytes at @hva as memslot @slot at IPA
+ * @ipa (1 GiB multiples below 32 GiB, clear of memslots 0 and 1 and of
+ * REPORT_IPA), which the guest's stage 1 maps Normal at the same address
+ * in 1 GiB blocks. Returns 0 or the errno of KVM_SET_USER_MEMORY_REGION.
+ */
+static inline int guest_add_memory(struct guest *g, int slot, __u64 ipa,
+				   void *hva, size_t size)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .guest_phys_addr = ipa, .memory_size = size,
+		.userspace_addr = (__u64)hva,
+	};
+	__u64 *pt = (__u64 *)(g->mem + PT_OFF), a;
+
+	for (a = ipa; a < ipa + size; a += 1UL << 30)
+		pt[a >> 30] = a | 0x701;
+	return ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &r) ? errno : 0;
+}
+
 static inline void guest_set_reg(struct __test_metadata *_metadata,
 				 struct guest *g, __u64 id, __u64 val)
 {

@@ -49,6 +49,23 @@ static inline long vc_minflt(void)
 	return ru.ru_minflt;
 }
 
+/*
+ * The largest block an arm64 kernel of this page size maps the aperture
+ * with: a PUD (1 GiB) with 4 KiB pages, where arm64 has PUD PFNMAP (our
+ * patch 0014); a PMD (32 MiB, 512 MiB) with 16 or 64 KiB pages.
+ */
+static inline size_t vc_host_block(void)
+{
+	switch (sysconf(_SC_PAGESIZE)) {
+	case 4096:
+		return 1UL << 30;
+	case 16384:
+		return 32UL << 20;
+	default:
+		return 512UL << 20;
+	}
+}
+
 /* Page-table memory of this process, KiB (VmPTE), -1 if unknown. */
 static inline long vc_vmpte(void)
 {

@@ -74,7 +74,7 @@ mmu_on:
 	str	xzr, [x4, #24]	// alive, MMU off
 	ldr	x0, =0xff	// attr0 Normal WB, attr1 Device
 	msr	mair_el1, x0
-	ldr	x0, =0x100803520	// T0SZ 32, 4K, WB, ISH, EPD1
+	ldr	x0, =0x10080351d	// T0SZ 29, 4K, WB, ISH, EPD1
 	msr	tcr_el1, x0
 	ldr	x0, =0x10000
 	msr	ttbr0_el1, x0

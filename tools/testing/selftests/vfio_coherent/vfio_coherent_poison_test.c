@@ -22,13 +22,17 @@
 #include "vc_poison.h"
 
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
-#define PMD_SIZE	(2UL << 20)
-#define PAGE		4096UL
-#define LSB		12
-/* Pages used by the tests: well inside usemem, in different 2 MiB blocks. */
-#define P_AR		((64UL << 20) + 5 * PAGE)
-#define P_AO		((96UL << 20) + 7 * PAGE)
-#define P_LATE		((128UL << 20) + 9 * PAGE)
+/*
+ * The kernel's page and PMD block: 4 KiB and 2 MiB, or with 64 KiB pages
+ * 64 KiB and 512 MiB. A failure takes a page (si_addr_lsb 12 or 16).
+ */
+#define PAGE		((unsigned long)sysconf(_SC_PAGESIZE))
+#define PMD_SIZE	(PAGE * PAGE / 8)
+#define LSB		__builtin_ctzl(PAGE)
+/* Pages used by the tests: inside usemem, each in a PMD block of its own. */
+#define P_AR		(1 * PMD_SIZE + 5 * PAGE)
+#define P_AO		(2 * PMD_SIZE + 7 * PAGE)
+#define P_LATE		(3 * PMD_SIZE + 9 * PAGE)
 
 FIXTURE(poison) {
 	struct vc_vfio v;
@@ -250,7 +254,7 @@ TEST_F(poison, read_write_eio)
 
 /*
  * The block holding the page is mapped page by page, every other page of
- * it works; the other blocks keep one fault per 2 MiB.
+ * it works; the other blocks keep one fault per PMD block.
  */
 TEST_F(poison, healthy_pages_keep_working_and_huge)
 {
@@ -273,8 +277,8 @@ TEST_F(poison, healthy_pages_keep_working_and_huge)
 	for (off = block; off < block + PMD_SIZE; off += PAGE) {
 		if (off == (P_LATE & ~(PAGE - 1)))
 			continue;
-		vc_poke(map + off, (off >> 12) & 0xff);
-		bad += vc_peek(map + off) != ((off >> 12) & 0xff);
+		vc_poke(map + off, (off / PAGE) & 0xff);
+		bad += vc_peek(map + off) != ((off / PAGE) & 0xff);
 	}
 	EXPECT_EQ(0, bad);
 
@@ -283,8 +287,8 @@ TEST_F(poison, healthy_pages_keep_working_and_huge)
 		vc_peek(map + off);
 	elsewhere = vc_minflt() - before;
 
-	ksft_print_msg("faults: %ld for 511 pages next to poison, %ld for a 2 MiB block\n",
-		       in_block, elsewhere);
+	ksft_print_msg("faults: %ld for %lu pages next to poison, %ld for a %lu MiB block\n",
+		       in_block, PMD_SIZE / PAGE - 1, elsewhere, PMD_SIZE >> 20);
 	EXPECT_EQ(PMD_SIZE / PAGE - 1, in_block);
 	EXPECT_EQ(1, elsewhere);
 	EXPECT_EQ(0, vc_bus.count);
@@ -295,9 +299,9 @@ TEST_F(poison, healthy_pages_keep_working_and_huge)
 /* Two mappings of the BAR: both lose the page, both keep the rest. */
 TEST_F(poison, mapped_twice)
 {
-	unsigned long second = 64UL << 20;
+	unsigned long second = PMD_SIZE;
 	char *m1 = map_usemem(self->v.device, 0, VC_USEMEM_SIZE);
-	char *m2 = map_usemem(self->v.device, second, 128UL << 20);
+	char *m2 = map_usemem(self->v.device, second, 3 * PMD_SIZE);
 
 	ASSERT_NE(NULL, m1);
 	ASSERT_NE(NULL, m2);
@@ -316,7 +320,7 @@ TEST_F(poison, mapped_twice)
 	EXPECT_EQ(0x3c, vc_peek(m2 + P_LATE + PAGE - second));
 	EXPECT_EQ(2, vc_bus.count);
 	munmap(m1, VC_USEMEM_SIZE);
-	munmap(m2, 128UL << 20);
+	munmap(m2, 3 * PMD_SIZE);
 }
 
 /* Close and open again: the page is still poisoned, and listed. */
@@ -413,7 +417,7 @@ TEST_F(poison, injector_refuses_bad_input)
 /* The ras:memory_failure_event trace event names the new type. */
 TEST_F(poison, trace_event_names_the_type)
 {
-	unsigned long pfn = (VC_USEMEM_BASE + P_AO) >> 12;
+	unsigned long pfn = (VC_USEMEM_BASE + P_AO) / PAGE;
 	char want[128], again[128], *trace;
 
 	ASSERT_EQ(0, vc_trace_event("ras/memory_failure_event", 1));

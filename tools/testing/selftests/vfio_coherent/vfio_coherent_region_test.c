@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <stddef.h>
 #include <limits.h>
@@ -21,7 +22,9 @@
 
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
 #define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
-#define PMD_SIZE	(2UL << 20)
+/* The kernel's page and PMD block: 4 KiB and 2 MiB, or 64 KiB and 512 MiB. */
+#define PAGE		((size_t)sysconf(_SC_PAGESIZE))
+#define PMD_SIZE	(PAGE * PAGE / 8)
 #define NO_HUGEPAGES	"/sys/module/vfio_iommu_type1/parameters/disable_hugepages"
 
 FIXTURE(region) {
@@ -330,23 +333,24 @@ TEST_F(region, rw_into_own_mapping)
 /* A buffer whose second page cannot be reached: -EFAULT, nothing worse. */
 TEST_F(region, rw_partly_bad_buffer)
 {
+	size_t page = PAGE, len = 3 * page;
 	int d = self->v.device;
 	unsigned char *buf;
 
-	buf = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, (void *)buf);
-	ASSERT_EQ(0, mprotect(buf + 4096, 4096, PROT_NONE));
-	EXPECT_EQ(-1, pread(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	ASSERT_EQ(0, mprotect(buf + page, page, PROT_NONE));
+	EXPECT_EQ(-1, pread(d, buf, len, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, pwrite(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	EXPECT_EQ(-1, pwrite(d, buf, len, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(EFAULT, errno);
 	/* Read-only: reads into it fail, writes from it work. */
-	ASSERT_EQ(0, mprotect(buf, 3 * 4096, PROT_READ));
-	EXPECT_EQ(-1, pread(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
+	ASSERT_EQ(0, mprotect(buf, len, PROT_READ));
+	EXPECT_EQ(-1, pread(d, buf, len, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(3 * 4096, pwrite(d, buf, 3 * 4096, REGION_OFF(VC_USEMEM_BAR)));
-	munmap(buf, 3 * 4096);
+	EXPECT_EQ((ssize_t)len, pwrite(d, buf, len, REGION_OFF(VC_USEMEM_BAR)));
+	munmap(buf, len);
 }
 
 /*
@@ -450,10 +454,11 @@ static void check_dma_reaches(struct __test_metadata *_metadata,
 	size_t i, j;
 
 	ASSERT_EQ(0, edu_open(v, &e)) TH_LOG("edu at %s", VC_DEV_EDU);
-	bounce = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	/* A page: type1 maps no less. edu moves 4 KiB of it. */
+	bounce = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, (void *)bounce);
-	ASSERT_EQ(0, vc_dma_map(v, bounce, 4096, bounce_iova));
+	ASSERT_EQ(0, vc_dma_map(v, bounce, PAGE, bounce_iova));
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
 		for (j = 0; j < 4096; j++)
 			map[offs[i] + j] = (unsigned char)(i * 31 + j);
@@ -467,25 +472,25 @@ static void check_dma_reaches(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, memcmp(map + (offs[i] ^ 4096), bounce, 4096))
 			TH_LOG("DMA write of aperture offset %#zx", offs[i] ^ 4096);
 	}
-	EXPECT_EQ(4096, vc_dma_unmap(v, bounce_iova, 4096));
-	munmap(bounce, 4096);
+	EXPECT_EQ((long long)PAGE, vc_dma_unmap(v, bounce_iova, PAGE));
+	munmap(bounce, PAGE);
 	edu_close(&e);
 	ASSERT_EQ(0, vc_unbind(VC_DEV_EDU));
 }
 
 /*
  * A VMM DMA-maps each BAR mmap at start. Type1 must walk the aperture a
- * block at a time (its 2 MiB leaves), not 4 KiB at a time: counted in
- * page-table lookups, against a mapping that only 4 KiB ptes can map (its
- * address is not congruent to the memory modulo 2 MiB), where a lookup per
- * page shows that the count sees every walk. A DMA engine checks that the
+ * block at a time (its 1 GiB or 2 MiB leaves), not a page at a time:
+ * counted in page-table lookups, against a mapping that only ptes can map
+ * (its address is a page off the memory's PMD congruence), where a lookup
+ * per page shows that the count sees every walk. A DMA engine checks that the
  * blocks map the right memory. In 6.12, iommufd pins user
  * pages only and refuses VM_PFNMAP memory: what QEMU then does is warn that
  * peer-to-peer is off and go on, so the refusal must be a clean EFAULT.
  */
 TEST_F(region, dma_map_aperture_by_blocks)
 {
-	size_t small = 64UL << 20, blocks = VC_USEMEM_SIZE / PMD_SIZE;
+	size_t small = 64UL << 20, blocks = VC_USEMEM_SIZE / vc_host_block();
 	long before, whole, ptes, unhuge;
 	int ret;
 	unsigned char *map, *area;
@@ -506,12 +511,12 @@ TEST_F(region, dma_map_aperture_by_blocks)
 	EXPECT_EQ(VC_USEMEM_SIZE, vc_dma_unmap(&self->v, 1ULL << 40, VC_USEMEM_SIZE));
 	munmap(map, VC_USEMEM_SIZE);
 
-	/* 4 KiB off the 2 MiB congruence: ptes only. */
-	area = map_aligned(self->v.device, VC_USEMEM_BAR, small + 4096, 0,
+	/* A page off the PMD congruence: ptes only. */
+	area = map_aligned(self->v.device, VC_USEMEM_BAR, small + PAGE, 0,
 			   PMD_SIZE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)area);
-	munmap(area, small + 4096);
-	map = mmap(area + 4096, small, PROT_READ | PROT_WRITE,
+	munmap(area, small + PAGE);
+	map = mmap(area + PAGE, small, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_FIXED, self->v.device, REGION_OFF(VC_USEMEM_BAR));
 	ASSERT_NE(MAP_FAILED, (void *)map);
 	before = vc_lookups();
@@ -533,13 +538,13 @@ TEST_F(region, dma_map_aperture_by_blocks)
 	munmap(map, small);
 	vc_lookups_stop();
 
-	TH_LOG("lookups: %ld for %zu blocks of 2 MiB, %ld for %zu ptes, %ld for %zu %s",
-	       whole, blocks, ptes, small / 4096, unhuge, small / 4096,
-	       "pages without hugepages");
+	TH_LOG("lookups: %ld for %zu blocks of %zu MiB, %ld for %zu ptes, %ld for %zu %s",
+	       whole, blocks, vc_host_block() >> 20, ptes, small / PAGE, unhuge,
+	       small / PAGE, "pages without hugepages");
 	/* A lookup, a fault, a lookup again per block. */
 	EXPECT_GE((long)(2 * blocks + 16), whole);
-	EXPECT_LE((long)(small / 4096), ptes);
-	EXPECT_LE((long)(small / 4096), unhuge);
+	EXPECT_LE((long)(small / PAGE), ptes);
+	EXPECT_LE((long)(small / PAGE), unhuge);
 }
 
 TEST_F(region, mmap_coherent_with_rw)
@@ -562,10 +567,15 @@ TEST_F(region, mmap_coherent_with_rw)
 	munmap((void *)p, VC_RESMEM_SIZE);
 }
 
-/* Touching the whole 4 GiB aperture takes block mappings, not 4 KiB pages. */
+/*
+ * Touching the whole 4 GiB aperture takes the largest blocks the kernel
+ * has (vc_host_block(): 1 GiB PUDs on arm64 with 4 KiB pages), not 4 KiB
+ * pages and, there, not 2 MiB PMDs either.
+ */
 TEST_F(region, mmap_huge_mappings)
 {
 	size_t pages = VC_USEMEM_SIZE / 4096, i;
+	size_t blocks = VC_USEMEM_SIZE / vc_host_block();
 	unsigned char *p;
 	long before, faults;
 
@@ -576,11 +586,122 @@ TEST_F(region, mmap_huge_mappings)
 	for (i = 0; i < pages; i++)
 		vc_poke(&p[i * 4096], (unsigned char)i);
 	faults = vc_minflt() - before;
-	TH_LOG("%ld faults to touch %zu pages", faults, pages);
-	/* PMD blocks: 2048 faults for 4 GiB; 4 KiB pages would be 1048576. */
-	EXPECT_GE(VC_USEMEM_SIZE / PMD_SIZE + 16, faults);
+	TH_LOG("%ld faults to touch %zu pages, %zu blocks of %zu MiB", faults,
+	       pages, blocks, vc_host_block() >> 20);
+	/* 4 faults for 4 GiB; 2 MiB PMDs would be 2048, 4 KiB pages 1048576. */
+	EXPECT_LE((long)blocks, faults);
+	EXPECT_GE((long)blocks + 2, faults);
 	EXPECT_EQ((unsigned char)(pages - 1), vc_peek(&p[(pages - 1) * 4096]));
 	munmap((void *)p, VC_USEMEM_SIZE);
+}
+
+/* The signal a write to @p takes, in a child; 0 if none. */
+static int write_signal(unsigned char *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		vc_poke(p, 1);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/*
+ * Pages of [p, p + len) not holding what mmap_block_paths() wrote there;
+ * @first is the aperture page that @p maps.
+ */
+static size_t count_bad(const unsigned char *p, size_t first, size_t len)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < len / 4096; i++)
+		if (vc_peek(&p[i * 4096]) != (unsigned char)((first + i) * 7))
+			bad++;
+	return bad;
+}
+
+/*
+ * What the mm does with a block mapping of the aperture, at the block size
+ * of vc_host_block() (1 GiB PUDs with 4 KiB pages): mprotect keeps the
+ * blocks and its write protection holds; fork copies them; mremap moves
+ * them; get_user_pages (vmsplice) refuses them cleanly; memory disable
+ * zaps them; unmapping part of a block splits it and the rest refaults.
+ * The data stays right throughout.
+ */
+TEST_F(region, mmap_block_paths)
+{
+	size_t blk = vc_host_block(), len = 2 * blk, pages = len / 4096, i;
+	int d = self->v.device, pfd[2], status;
+	unsigned char *p, *q, *hole;
+	struct iovec iov;
+	long before;
+	pid_t pid;
+
+	p = map_aligned(d, VC_USEMEM_BAR, len, 0, blk, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	before = vc_minflt();
+	for (i = 0; i < pages; i++)
+		vc_poke(&p[i * 4096], (unsigned char)(i * 7));
+	EXPECT_GE(2 + 2, vc_minflt() - before) TH_LOG("not mapped in blocks");
+
+	/* mprotect: the blocks stay, now read-only. */
+	ASSERT_EQ(0, mprotect(p, len, PROT_READ));
+	before = vc_minflt();
+	EXPECT_EQ(0, count_bad(p, 0, len));
+	EXPECT_GE(2, vc_minflt() - before) TH_LOG("mprotect dropped the blocks");
+	EXPECT_EQ(SIGSEGV, write_signal(p + blk + 4096));
+	ASSERT_EQ(0, mprotect(p, len, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(0, write_signal(p + blk + 4096));
+	EXPECT_EQ(1, vc_peek(p + blk + 4096));
+	vc_poke(p + blk + 4096, (unsigned char)((blk / 4096 + 1) * 7));
+
+	/* fork: the child has the blocks and the data. */
+	pid = fork();
+	if (pid == 0) {
+		long f0 = vc_minflt();
+		size_t bad = count_bad(p, 0, len);
+
+		_exit(bad ? 1 : vc_minflt() - f0 > 2 + 2 ? 2 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 1 bad data, 2 faults");
+
+	/* mremap to another block-aligned address: the blocks move. */
+	hole = mmap(NULL, len + blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, (void *)hole);
+	q = (unsigned char *)(((uintptr_t)hole + blk - 1) & ~(uintptr_t)(blk - 1));
+	ASSERT_EQ((void *)q, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, q));
+	before = vc_minflt();
+	EXPECT_EQ(0, count_bad(q, 0, len));
+	EXPECT_GE(2 + 2, vc_minflt() - before);
+
+	/* gup-fast, then gup: no struct pages here, a clean EFAULT. */
+	ASSERT_EQ(0, pipe(pfd));
+	iov = (struct iovec){ .iov_base = q + blk, .iov_len = 4096 };
+	EXPECT_EQ(-1, vmsplice(pfd[1], &iov, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	/* Memory disable zaps the blocks; enabling brings the data back. */
+	vc_set_memory(d, 0);
+	EXPECT_TRUE(vc_faults(q + blk));
+	vc_set_memory(d, 1);
+	EXPECT_EQ(0, count_bad(q, 0, len));
+
+	/* Part of the first block goes: the rest of it refaults, smaller. */
+	ASSERT_EQ(0, munmap(q + blk / 2, blk / 2));
+	before = vc_minflt();
+	EXPECT_EQ(0, count_bad(q, 0, blk / 2));
+	EXPECT_EQ(0, count_bad(q + blk, blk / 4096, blk));
+	EXPECT_LT(1, vc_minflt() - before) TH_LOG("the split block was not zapped");
+	munmap(q, blk / 2);
+	munmap(hole, len + blk);
 }
 
 TEST_F(region, mmap_refused)
@@ -635,13 +756,18 @@ TEST_F(region, memory_disable_zaps)
 
 TEST_F(region, reset_zaps)
 {
+	/* A PMD block of resmem, or all of it where a PMD is larger (64 KiB pages). */
+	size_t len = PMD_SIZE;
 	int d = self->v.device;
 	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * VC_RESMEM_BAR;
 	unsigned char *p;
 	long before;
 
+	if (len > VC_RESMEM_SIZE)
+		len = VC_RESMEM_SIZE;
+
 	vc_set_memory(d, 1);
-	p = map_aligned(d, VC_RESMEM_BAR, PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
+	p = map_aligned(d, VC_RESMEM_BAR, len, 0, len, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)p);
 	vc_poke(&p[0], 0x42);
 	ASSERT_EQ(0, cfg_write32(d, off, 0x44000000));
@@ -664,7 +790,7 @@ TEST_F(region, reset_zaps)
 	EXPECT_TRUE(vc_faults(p));
 	vc_set_memory(d, 1);
 	EXPECT_FALSE(vc_faults(p));
-	munmap((void *)p, PMD_SIZE);
+	munmap((void *)p, len);
 }
 
 /* Two processes map the same BAR and see each other's stores. */
@@ -717,21 +843,26 @@ TEST_F(region, mapping_then_close)
 
 /*
  * Memory decoding on, BAR 0 of the function (vfio-pci-core's, the control)
- * and 4 MiB of usemem mapped, @val stored at the start of usemem, both
- * mappings working.
+ * and two PMD blocks of usemem mapped, @val stored at the start of usemem,
+ * both mappings working. vfio-pci maps no BAR smaller than a page (the
+ * 16 KiB BAR 0 with 64 KiB pages): there *bar0 is NULL, no control.
  */
 static void map_bar0_and_usemem(struct __test_metadata *_metadata, int d,
 				unsigned char **bar0, unsigned char **p,
 				unsigned char val)
 {
 	vc_set_memory(d, 1);
-	*bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, d,
-		     REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
-	ASSERT_NE(MAP_FAILED, (void *)*bar0) TH_LOG("mmap BAR 0: %s", strerror(errno));
+	*bar0 = NULL;
+	if (VC_GOOD_BAR0_SIZE >= PAGE) {
+		*bar0 = mmap(NULL, VC_GOOD_BAR0_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, d, REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX));
+		ASSERT_NE(MAP_FAILED, (void *)*bar0)
+			TH_LOG("mmap BAR 0: %s", strerror(errno));
+	}
 	*p = map_aligned(d, VC_USEMEM_BAR, 2 * PMD_SIZE, 0, PMD_SIZE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, (void *)*p);
 	vc_poke(*p, val);
-	EXPECT_FALSE(vc_faults(*bar0));
+	EXPECT_FALSE(*bar0 && vc_faults(*bar0));
 	EXPECT_FALSE(vc_faults(*p));
 }
 
@@ -763,7 +894,7 @@ TEST_F(region, low_power_refuses_mappings)
 	map_bar0_and_usemem(_metadata, d, &bar0, &p, 0x5a);
 
 	ASSERT_EQ(0, low_power(d, 1));
-	EXPECT_TRUE(vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map");
+	EXPECT_TRUE(!bar0 || vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map");
 	EXPECT_TRUE(vc_faults(p)) TH_LOG("usemem mapped while in low power");
 	EXPECT_TRUE(vc_faults(p + PMD_SIZE));
 	/* read/write wakes the function up, as vfio_pci_rw() does. */
@@ -771,11 +902,12 @@ TEST_F(region, low_power_refuses_mappings)
 	EXPECT_EQ(0x5a, b);
 
 	ASSERT_EQ(0, low_power(d, 0));
-	EXPECT_FALSE(vc_faults(bar0));
+	EXPECT_FALSE(bar0 && vc_faults(bar0));
 	EXPECT_FALSE(vc_faults(p));
 	EXPECT_EQ(0x5a, vc_peek(p));
 	munmap((void *)p, 2 * PMD_SIZE);
-	munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
+	if (bar0)
+		munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
 }
 
 #define PMCSR_D0	0
@@ -807,7 +939,8 @@ TEST_F(region, pmcsr_d3hot_refuses_access)
 
 	set_pmcsr_state(d, pm, PMCSR_D3HOT);
 	EXPECT_EQ(PMCSR_D3HOT, cfg_read32(d, pm + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK);
-	EXPECT_TRUE(vc_faults(bar0)) TH_LOG("control: vfio-pci BAR 0 must not map in D3hot");
+	EXPECT_TRUE(!bar0 || vc_faults(bar0))
+		TH_LOG("control: vfio-pci BAR 0 must not map in D3hot");
 	EXPECT_TRUE(vc_faults(p)) TH_LOG("usemem mapped in D3hot");
 	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX)));
 	EXPECT_EQ(-1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
@@ -816,13 +949,14 @@ TEST_F(region, pmcsr_d3hot_refuses_access)
 	EXPECT_EQ(EIO, errno);
 
 	set_pmcsr_state(d, pm, PMCSR_D0);
-	EXPECT_FALSE(vc_faults(bar0));
+	EXPECT_FALSE(bar0 && vc_faults(bar0));
 	EXPECT_FALSE(vc_faults(p));
 	EXPECT_EQ(0xa5, vc_peek(p));
 	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(0xa5, b);
 	munmap((void *)p, 2 * PMD_SIZE);
-	munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
+	if (bar0)
+		munmap((void *)bar0, VC_GOOD_BAR0_SIZE);
 }
 
 /* The user's VFIO_DEVICE_GET_REGION_INFO argument, changed under the kernel. */

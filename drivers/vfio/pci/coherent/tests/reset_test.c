@@ -166,16 +166,15 @@ static void reset_test_short_copy(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(AP_BASE),
 							PHYS_PFN(SZ_64M)));
 
-	/* 5000 bytes copied of 64 KiB: the byte at 5000 is in the second page. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, SZ_64K,
-						       SZ_64K - 5000), -EIO);
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys + 5000), 1));
+	/* A page and 904 bytes copied of 4: the next byte is in the second page. */
+	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, 4 * PAGE_SIZE,
+						       3 * PAGE_SIZE - 904), -EIO);
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys) + 1, 1));
 	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys), 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys) + 2,
-							PHYS_PFN(SZ_64K) - 2));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys) + 2, 2));
 	/* Consumed again before the record was seen: still -EIO. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, SZ_64K,
-						       SZ_64K - 5000), -EIO);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, 4 * PAGE_SIZE,
+						       3 * PAGE_SIZE - 904), -EIO);
 }
 
 /* Recording a failed page: once, and only for the device's own memory. */
