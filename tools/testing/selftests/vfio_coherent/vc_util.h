@@ -49,21 +49,29 @@ static inline long vc_minflt(void)
 	return ru.ru_minflt;
 }
 
+/* The kernel's page size. */
+static inline size_t vc_page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * A PMD block: a page of 8-byte entries, each mapping a page (2 MiB,
+ * 32 MiB, 512 MiB with 4, 16, 64 KiB pages).
+ */
+static inline size_t vc_pmd_size(void)
+{
+	return vc_page_size() * vc_page_size() / 8;
+}
+
 /*
  * The largest block an arm64 kernel of this page size maps the aperture
  * with: a PUD (1 GiB) with 4 KiB pages, where arm64 has PUD PFNMAP (our
- * patch 0014); a PMD (32 MiB, 512 MiB) with 16 or 64 KiB pages.
+ * patch 0014); a PMD with 16 or 64 KiB pages.
  */
 static inline size_t vc_host_block(void)
 {
-	switch (sysconf(_SC_PAGESIZE)) {
-	case 4096:
-		return 1UL << 30;
-	case 16384:
-		return 32UL << 20;
-	default:
-		return 512UL << 20;
-	}
+	return vc_page_size() == 4096 ? 1UL << 30 : vc_pmd_size();
 }
 
 /* Page-table memory of this process, KiB (VmPTE), -1 if unknown. */

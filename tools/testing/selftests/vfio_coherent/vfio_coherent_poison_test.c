@@ -26,8 +26,8 @@
  * The kernel's page and PMD block: 4 KiB and 2 MiB, or with 64 KiB pages
  * 64 KiB and 512 MiB. A failure takes a page (si_addr_lsb 12 or 16).
  */
-#define PAGE		((unsigned long)sysconf(_SC_PAGESIZE))
-#define PMD_SIZE	(PAGE * PAGE / 8)
+#define PAGE		vc_page_size()
+#define PMD_SIZE	vc_pmd_size()
 #define LSB		__builtin_ctzl(PAGE)
 /* Pages used by the tests: inside usemem, each in a PMD block of its own. */
 #define P_AR		(1 * PMD_SIZE + 5 * PAGE)

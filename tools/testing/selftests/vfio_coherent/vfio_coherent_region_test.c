@@ -23,8 +23,8 @@
 #define REGION_OFF(bar)	((off_t)(bar) << 40)
 #define CFG_OFF		REGION_OFF(VFIO_PCI_CONFIG_REGION_INDEX)
 /* The kernel's page and PMD block: 4 KiB and 2 MiB, or 64 KiB and 512 MiB. */
-#define PAGE		((size_t)sysconf(_SC_PAGESIZE))
-#define PMD_SIZE	(PAGE * PAGE / 8)
+#define PAGE		vc_page_size()
+#define PMD_SIZE	vc_pmd_size()
 #define NO_HUGEPAGES	"/sys/module/vfio_iommu_type1/parameters/disable_hugepages"
 
 FIXTURE(region) {
