@@ -4,10 +4,11 @@
  * vfio-coherent's nvgrace backend and to the in-tree nvgrace-gpu-vfio-pci
  * driver; prints what each exposes side by side. "vc-parity bench" also
  * measures, with each driver: mapping the whole usemem aperture, read/write
- * throughput per call size (best of four runs, the drivers alternating)
+ * throughput per call size (best of eight runs, the drivers alternating)
  * against memcpy through the aperture's mapping,
  * and DMA-mapping all of usemem as a VMM does at start (type1, iommufd).
- * Prints; judges nothing.
+ * "vc-parity rw" measures read/write alone, without the memcpy baseline:
+ * a quick look at a change of the read/write path. Prints; judges nothing.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -126,7 +127,7 @@ static void rw_best(struct vc_rw *best, const struct vc_rw *r)
  * be up to twice as slow as the next, for both drivers alike, so one run
  * each compares noise.
  */
-#define RW_ROUNDS	4
+#define RW_ROUNDS	8
 
 static int bench_rw(struct layout *l)
 {
@@ -199,6 +200,25 @@ static void rw_row(const char *what, size_t n, double ours, double peer, double 
 	       copy, copy > 0 ? ours / copy : 0.0, peer > 0 ? ours / peer : 0.0);
 }
 
+/* The read/write table; memcpy figures are 0 when not measured ("rw"). */
+static void print_rw(struct layout *l)
+{
+	unsigned int i;
+
+	printf("\nvc-parity bench: pread/pwrite, %lu MiB per call size, best of %d %s\n",
+	       VC_RW_BYTES >> 20, RW_ROUNDS, "alternating runs; memcpy through our mapping");
+	printf("  %-24s %10s %10s %10s %12s %12s\n", "", "ours", "in-tree", "memcpy",
+	       "ours/memcpy", "ours/in-tree");
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pread", vc_rw_sizes[i], l[0].rw.rd[i], l[1].rw.rd[i], l[0].copy.rd[i]);
+	for (i = 0; i < VC_RW_NR; i++)
+		rw_row("pwrite", vc_rw_sizes[i], l[0].rw.wr[i], l[1].rw.wr[i], l[0].copy.wr[i]);
+	printf("  (memcpy through the in-tree driver's mapping:");
+	for (i = 0; i < VC_RW_NR; i++)
+		printf(" %.0f/%.0f", l[1].copy.rd[i], l[1].copy.wr[i]);
+	printf(" MB/s read/write)\n");
+}
+
 static void dma_row(const char *what, struct vc_dma_cost *a, struct vc_dma_cost *b)
 {
 	printf("  %-24s %9.3f s %-12s %9.3f s %-12s %8.1f\n", what,
@@ -209,6 +229,7 @@ static void dma_row(const char *what, struct vc_dma_cost *a, struct vc_dma_cost 
 int main(int argc, char **argv)
 {
 	int do_bench = argc > 1 && !strcmp(argv[1], "bench");
+	int do_rw = argc > 1 && !strcmp(argv[1], "rw");
 	struct layout l[2] = {};
 	struct vc_vfio v;
 	unsigned int i;
@@ -239,11 +260,15 @@ int main(int argc, char **argv)
 		       l[0].flags[i] != l[1].flags[i] || l[0].sparse[i] != l[1].sparse[i] ||
 		       l[0].sized[i] != l[1].sized[i] ? "  <- differs" : "");
 	}
-	if (!do_bench)
+	if (!do_bench && !do_rw)
 		return 0;
 	if (bench_rw(l)) {
 		printf("vc-parity: cannot bind %s for read/write\n", VC_ACPI_GPU);
 		return 1;
+	}
+	if (do_rw) {
+		print_rw(l);
+		return 0;
 	}
 
 	printf("\nvc-parity bench: all of usemem (%llu MiB), mmap + touch every 4 KiB\n",
@@ -253,19 +278,7 @@ int main(int argc, char **argv)
 	row("first touch", l[0].touch_ms, l[1].touch_ms, "ms");
 	row("page faults", l[0].faults, l[1].faults, "");
 	row("page-table memory", l[0].pte_kb, l[1].pte_kb, "KiB");
-
-	printf("\nvc-parity bench: pread/pwrite, %lu MiB per call size, best of %d %s\n",
-	       VC_RW_BYTES >> 20, RW_ROUNDS, "alternating runs; memcpy through our mapping");
-	printf("  %-24s %10s %10s %10s %12s %12s\n", "", "ours", "in-tree", "memcpy",
-	       "ours/memcpy", "ours/in-tree");
-	for (i = 0; i < VC_RW_NR; i++)
-		rw_row("pread", vc_rw_sizes[i], l[0].rw.rd[i], l[1].rw.rd[i], l[0].copy.rd[i]);
-	for (i = 0; i < VC_RW_NR; i++)
-		rw_row("pwrite", vc_rw_sizes[i], l[0].rw.wr[i], l[1].rw.wr[i], l[0].copy.wr[i]);
-	printf("  (memcpy through the in-tree driver's mapping:");
-	for (i = 0; i < VC_RW_NR; i++)
-		printf(" %.0f/%.0f", l[1].copy.rd[i], l[1].copy.wr[i]);
-	printf(" MB/s read/write)\n");
+	print_rw(l);
 
 	printf("\nvc-parity bench: DMA map of all of usemem (%llu MiB), as a VMM does at start\n",
 	       VC_GPU_USEMEM_SIZE >> 20);

@@ -70,6 +70,9 @@ bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
 {
 	unsigned long index = pfn;
 
+	/* Most devices never fail: a load, not a walk, per read/write. */
+	if (xa_empty(&cdev->poisoned))
+		return false;
 	return xa_find(&cdev->poisoned, &index, pfn + nr - 1, XA_PRESENT);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poisoned);

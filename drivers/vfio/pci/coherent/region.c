@@ -21,7 +21,11 @@
  * Read and write copy straight between the user's buffer and the aperture,
  * up to 1 MiB at a time under the locks that keep the checks above true,
  * with page faults disabled: a user page that is not present ends the copy
- * short, and is faulted in with no lock held before the copy goes on.
+ * short, and is faulted in with no lock held before the copy goes on. The
+ * runtime PM reference that wakes the function is taken only when the user
+ * has put it in low power: otherwise vfio-pci-core's own reference, held
+ * while the device is open, keeps it awake, and a call costs the memory
+ * lock and the checks, not a trip through runtime PM.
  *
  * Reads copy with copy_mc_to_user() where the architecture recovers from a
  * machine check in a kernel copy (ARCH_HAS_COPY_MC): reading a page whose
@@ -238,6 +242,9 @@ VISIBLE_IF_KUNIT int vfio_coherent_short_copy(struct vfio_coherent_device *cdev,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
 
+/* rw_chunk() found the function in runtime low power and was not to wake it. */
+#define RW_WAKE	1
+
 /*
  * Copy one chunk between the aperture and the user, straight, under the
  * lock that keeps memory decoding on and the memory ready for the length
@@ -248,11 +255,20 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
  * at a user page that is not present: *@copied says how far it got, the
  * caller faults the rest in without the lock and comes back.
  *
- * Return: 0 (with *@copied possibly short of @len), or -EIO/-ETIMEDOUT.
+ * vfio-pci-core holds a runtime PM reference for as long as the device is
+ * open, and gives it up only while the user keeps the function in low
+ * power (pm_runtime_engaged, set and cleared with memory_lock held for
+ * writing). So under memory_lock, with pm_runtime_engaged clear, the
+ * function cannot be runtime-suspended; with it set, the copy needs a
+ * reference of its own (@awake), which cannot be taken under memory_lock:
+ * runtime resume takes it for writing.
+ *
+ * Return: 0 (with *@copied possibly short of @len), RW_WAKE when the
+ * function must be woken first, or -EIO/-ETIMEDOUT.
  */
 static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 		    phys_addr_t phys, char __user *ubuf, size_t len,
-		    bool iswrite, size_t *copied)
+		    bool iswrite, bool awake, size_t *copied)
 {
 	unsigned long pfn = PHYS_PFN(phys);
 	size_t left;
@@ -261,6 +277,8 @@ static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 
 	*copied = 0;
 	scoped_guard(rwsem_read, &cdev->core.memory_lock) {
+		if (cdev->core.pm_runtime_engaged && !awake)
+			return RW_WAKE;
 		ret = vfio_coherent_access_begin(cdev);
 		if (ret)
 			return ret == -ETIMEDOUT ? ret : -EIO;
@@ -338,9 +356,11 @@ static int rw_fill_ones(char __user *ubuf, size_t len)
 ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 			 size_t count, loff_t *ppos, bool iswrite)
 {
+	struct device *dev = &cdev->core.pdev->dev;
 	struct vfio_coherent_aperture *ap;
 	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
-	size_t total, mem, done, len;
+	size_t total, mem, done, len, n;
+	bool awake = false;
 	void *kaddr;
 	unsigned int i;
 	ssize_t ret;
@@ -353,31 +373,30 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	if (ret)
 		return ret;
 
-	/* As vfio_pci_rw(): a function in runtime low power is woken up. */
-	ret = pm_runtime_resume_and_get(&cdev->core.pdev->dev);
-	if (ret) {
-		pci_info_ratelimited(cdev->core.pdev, "runtime resume failed: %zd\n", ret);
-		return -EIO;
-	}
-	if (!access_ok(buf, total)) {
-		ret = -EFAULT;
-		goto out;
-	}
+	if (!access_ok(buf, total))
+		return -EFAULT;
 	kaddr = mem ? vfio_coherent_kaddr(cdev, i) : NULL;
-	if (IS_ERR(kaddr)) {
-		ret = PTR_ERR(kaddr);
-		goto out;
-	}
+	if (IS_ERR(kaddr))
+		return PTR_ERR(kaddr);
 
 	for (done = 0; done < mem; done += len) {
-		ret = rw_chunk(cdev, kaddr + offset + done,
-			       ap->base + offset + done, buf + done,
-			       min_t(size_t, mem - done, RW_CHUNK), iswrite,
-			       &len);
+		n = min_t(size_t, mem - done, RW_CHUNK);
+		ret = rw_chunk(cdev, kaddr + offset + done, ap->base + offset + done,
+			       buf + done, n, iswrite, awake, &len);
+		if (ret == RW_WAKE) {
+			/* As vfio_pci_rw(): the function is woken up. */
+			ret = pm_runtime_resume_and_get(dev);
+			if (ret) {
+				pci_info_ratelimited(cdev->core.pdev,
+						     "runtime resume failed: %zd\n", ret);
+				return -EIO;
+			}
+			awake = true;
+			len = 0;
+			continue;
+		}
 		if (!ret && !len)
-			ret = rw_fault_in(buf + done,
-					  min_t(size_t, mem - done, RW_CHUNK),
-					  iswrite);
+			ret = rw_fault_in(buf + done, n, iswrite);
 		if (ret)
 			goto out;
 	}
@@ -390,6 +409,7 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 	*ppos += total;
 	ret = total;
 out:
-	pm_runtime_put(&cdev->core.pdev->dev);
+	if (awake)
+		pm_runtime_put(dev);
 	return ret;
 }

@@ -879,11 +879,38 @@ static int low_power(int device, int enter)
 }
 
 /*
+ * Whether runtime PM has suspended @bdf, waiting up to 5 s: the suspend
+ * after LOW_POWER_ENTRY runs from a work item.
+ */
+static int runtime_suspended(const char *bdf)
+{
+	char path[128], status[32] = "";
+	int i, fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_status", bdf);
+	for (i = 0; i < 50; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+		if (read(fd, status, sizeof(status) - 1) < 0)
+			status[0] = 0;
+		close(fd);
+		if (!strncmp(status, "suspended", 9))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/*
  * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY: vfio-pci-core refuses to map BAR 0
  * of the same function while the user keeps it in low power (the control),
  * and so must we for the apertures: on hardware that would be access to
  * memory behind a function in D3. read/write wakes the function, as for
- * vfio-pci BARs. After LOW_POWER_EXIT both mappings work again.
+ * vfio-pci BARs: the function is seen runtime-suspended (in D3hot) first,
+ * so a read that does not wake it fails with -EIO, and suspended again
+ * after, so the reference the read took is given back. After
+ * LOW_POWER_EXIT both mappings work again.
  */
 TEST_F(region, low_power_refuses_mappings)
 {
@@ -898,8 +925,11 @@ TEST_F(region, low_power_refuses_mappings)
 	EXPECT_TRUE(vc_faults(p)) TH_LOG("usemem mapped while in low power");
 	EXPECT_TRUE(vc_faults(p + PMD_SIZE));
 	/* read/write wakes the function up, as vfio_pci_rw() does. */
+	ASSERT_TRUE(runtime_suspended(VC_DEV_GOOD)) TH_LOG("low power did not suspend");
 	EXPECT_EQ(1, pread(d, &b, 1, REGION_OFF(VC_USEMEM_BAR)));
 	EXPECT_EQ(0x5a, b);
+	EXPECT_EQ(1, pwrite(d, &b, 1, REGION_OFF(VC_USEMEM_BAR) + 1));
+	EXPECT_TRUE(runtime_suspended(VC_DEV_GOOD)) TH_LOG("read/write kept it awake");
 
 	ASSERT_EQ(0, low_power(d, 0));
 	EXPECT_FALSE(bar0 && vc_faults(bar0));
