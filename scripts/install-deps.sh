@@ -6,7 +6,8 @@ set -euo pipefail
 
 PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccache make
 bc bison flex libssl-dev libelf-dev cpio xz-utils device-tree-compiler python3
-kmod rsync sparse qemu-efi-aarch64 acpica-tools dt-schema yamllint erofs-utils"
+kmod rsync sparse qemu-efi-aarch64 acpica-tools dt-schema yamllint erofs-utils
+curl python3-sphinx"
 
 missing=""
 for p in $PKGS; do

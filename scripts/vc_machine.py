@@ -660,6 +660,20 @@ def kernel_doc():
              "FAIL" if bad else "PASS")]
 
 
+def host_script(name, what, *args):
+    """Run scripts/NAME REPO BUILD ARGS: one host check, named WHAT."""
+    p = subprocess.run([os.path.join(REPO, "scripts", name), REPO, BUILD] + list(args),
+                       capture_output=True, text=True)
+    sys.stdout.write(p.stdout + p.stderr)
+    return [("host: " + what, "PASS" if p.returncode == 0 else "FAIL")]
+
+
+def docs_check():
+    """Our rst pages and kernel-doc through the kernel's own Sphinx setup."""
+    return host_script("docs-check.sh",
+                       "our documentation renders with the kernel's Sphinx, no new warning")
+
+
 def verdict_selftest():
     """The verdict must fail a console with a kernel report or no VC-DONE."""
     bad = {
@@ -725,7 +739,7 @@ def cpu_machine_check(console, what, fwb, dic):
 
 
 def cmd_check(args):
-    style = kernel_style() + verdict_selftest()
+    style = kernel_style() + docs_check() + verdict_selftest()
     bindings = binding_check()
     steps = (LOAD + TESTDEV + KUNIT + STRESS_SECS + both_apis(SELFTESTS) +
              "".join("run /bin/%s\n" % t for t in RELIABILITY_SELFTESTS) + LIVE + KMEMLEAK)
