@@ -112,9 +112,9 @@ static void dma_row(const char *what, struct vc_dma_cost *c)
 }
 
 /*
- * DMA-map all of usemem's mapping: 2 MiB blocks (its address congruent to
- * the memory), then 4 KiB ptes only (4 KiB off), through type1; then
- * through iommufd. Closes @v.
+ * DMA-map all of usemem's mapping: the largest blocks (its address 1 GiB
+ * aligned, as the memory is), then ptes only (a page off), through type1;
+ * then through iommufd. Closes @v.
  */
 static void dma_table(struct vc_vfio *v)
 {
@@ -129,7 +129,7 @@ static void dma_table(struct vc_vfio *v)
 		return;
 	vc_dma_map_cost(v, map, len, &blocks);
 	munmap(map, len);
-	map = mmap(hole + 4096, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	map = mmap(hole + vc_page_size(), len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		   v->device, REGION_OFF(VC_USEMEM_BAR));
 	if (map == MAP_FAILED)
 		return;
@@ -149,10 +149,10 @@ static void dma_table(struct vc_vfio *v)
 		vc_vfio_close(v);
 	}
 	printf(" DMA map of all of usemem (%zu MiB), as a VMM does at start\n", len >> 20);
-	dma_row("type1, 2 MiB blocks", &blocks);
-	dma_row("type1, 4 KiB ptes (a walk per page)", &ptes);
+	dma_row("type1, largest blocks", &blocks);
+	dma_row("type1, ptes only (a walk per page)", &ptes);
 	printf("  %-40s %10.1f x\n", "blocks vs ptes", blocks.secs ? ptes.secs / blocks.secs : 0);
-	dma_row("iommufd IOAS_MAP, 2 MiB blocks", &ioas);
+	dma_row("iommufd IOAS_MAP, largest blocks", &ioas);
 }
 
 int main(void)
