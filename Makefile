@@ -15,11 +15,13 @@ SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
 		   vfio_coherent_kvm_test vfio_coherent_kvm_abi_test \
 		   vfio_coherent_nvgrace_test vfio_coherent_poison_test \
 		   vfio_coherent_input_test vfio_coherent_stress_test \
-		   vfio_coherent_lifecycle_test vfio_coherent_failnth_test
+		   vfio_coherent_lifecycle_test vfio_coherent_failnth_test \
+		   vfio_coherent_acpi_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 
-.PHONY: all deps kernel kernel-release kernel-64k objects-64k guest check demo bench run lint clean distclean
+.PHONY: all deps kernel kernel-release kernel-64k objects-64k guest check demo bench run lint \
+	series debian-objects docs clean distclean
 
 all: kernel guest
 

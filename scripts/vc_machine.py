@@ -65,8 +65,9 @@ NODIC_MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-ver
                  "-cpu", "cortex-a710"] + MACHINE[4:]
 
 # The ACPI machine: UEFI firmware, ACPI tables (QEMU's plus our SSDT giving
-# the GPU its _DSD properties), no devicetree. 00:02.0 is the GPU, 00:03.0
-# an undescribed function.
+# the GPU its _DSD properties and 00:03.0 its _CRS), no devicetree. 00:02.0
+# is the GPU, 00:03.0 a function whose _CRS lists coherent memory (the ACPI
+# _CRS backend's).
 UEFI = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 ACPI_DEVICES = ["-device", "pci-testdev,addr=2.0", "-device", "pci-testdev,addr=3.0"]
 ACPI_APPEND = APPEND + " acpi=force"
@@ -116,6 +117,8 @@ MODULES = {
     MODULE_DIR + "/backends/vfio-coherent-nvgrace.ko": "vfio-coherent-nvgrace.ko",
     MODULE_DIR + "/backends/tests/vfio-coherent-nvgrace-test.ko":
         "vfio-coherent-nvgrace-test.ko",
+    MODULE_DIR + "/backends/vfio-coherent-acpi.ko": "vfio-coherent-acpi.ko",
+    MODULE_DIR + "/backends/tests/vfio-coherent-acpi-test.ko": "vfio-coherent-acpi-test.ko",
     "arch/arm64/kvm/pfnmap_test.ko": "kvm-pfnmap-test.ko",
     "arch/arm64/kvm/pfnmap_testdev.ko": "kvm-pfnmap-testdev.ko",
     "mm/memory-failure-pfn-test.ko": "memory-failure-pfn-test.ko",
@@ -135,7 +138,9 @@ RELIABILITY_SELFTESTS = ["vfio_coherent_input_test", "vfio_coherent_lifecycle_te
 KVM_OFF_SELFTESTS = ["vfio_coherent_kvm_test", "vfio_coherent_kvm_abi_test"]
 # What a VMM sees on a CPU without FEAT_S2FWB, or without CTR_EL0.DIC.
 NOFWB_SELFTESTS = ["vfio_coherent_kvm_abi_test"]
-ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test"]
+# vfio_coherent_acpi_test loads the ACPI _CRS backend itself (not in LOAD:
+# bind_test and lifecycle_test unload the core, which a loaded backend pins).
+ACPI_SELFTESTS = ["vfio_coherent_nvgrace_test", "vfio_coherent_acpi_test"]
 # The kernel with 64 KiB pages (make kernel-64k): the KUnit suites and the
 # selftests whose expectations follow the page size.
 KOUT_64K = os.path.join(KSRC, "out-64k")
@@ -160,10 +165,14 @@ TESTDEV = "insmod /lib/modules/kvm-pfnmap-testdev.ko base=0x220000000 size=0x200
 KUNIT = """insmod /lib/modules/vfio-coherent-test.ko
 insmod /lib/modules/vfio-coherent-of-test.ko
 insmod /lib/modules/vfio-coherent-nvgrace-test.ko
+insmod /lib/modules/vfio-coherent-acpi.ko
+insmod /lib/modules/vfio-coherent-acpi-test.ko
 insmod /lib/modules/kvm-pfnmap-test.ko
 insmod /lib/modules/memory-failure-pfn-test.ko
 rmmod memory_failure_pfn_test
 rmmod pfnmap_test
+rmmod vfio_coherent_acpi_test
+rmmod vfio_coherent_acpi
 rmmod vfio_coherent_nvgrace_test
 rmmod vfio_coherent_of_test
 rmmod vfio_coherent_test

@@ -63,10 +63,21 @@
  * The ACPI machine (coherent-acpi.asl): UEFI + ACPI, no devicetree. The GPU
  * at 00:02.0 has 4 GiB at 0x100000000 in _DSD; pci-testdev has no DVSEC, so
  * it counts as having the MIG bug: usemem 3 GiB (BAR 4), resmem 1 GiB
- * write-combine (BAR 2). 00:03.0 has no description.
+ * write-combine (BAR 2). 00:03.0 has no _DSD (no description for the Grace
+ * Hopper backend) but a _CRS with one QWordMemory, Cacheable: 512 MiB at
+ * 0x200000000 for the ACPI _CRS backend, at the first free BAR pair (2,
+ * after pci-testdev's BARs 0 and 1). UEFI loads the kernel, the initrd and
+ * its own memory at the top of RAM (0x236400000 and up), so the rest of the
+ * hidden RAM is not free here.
  */
 #define VC_ACPI_GPU		"0000:00:02.0"
 #define VC_ACPI_UNDESCRIBED	"0000:00:03.0"
+#define VC_ACPI_CRS_DEV		"0000:00:03.0"
+#define VC_ACPI_DRIVER		"vfio_coherent_acpi"
+#define VC_ACPI_MODULE		"vfio-coherent-acpi"
+#define VC_ACPI_CRS_BASE	0x200000000ULL
+#define VC_ACPI_CRS_SIZE	0x20000000ULL
+#define VC_ACPI_CRS_BAR		2
 #define VC_NVGRACE_DRIVER	"vfio_coherent_nvgrace"
 #define VC_NVGRACE_PEER		"nvgrace_gpu_vfio_pci"
 #define VC_GPU_BASE		0x100000000ULL	/* usemem first, then resmem */
