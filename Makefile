@@ -108,6 +108,21 @@ objects-64k: deps
 	@! grep -E 'warning:|error:' $(BUILD)/objects-64k.log
 	@echo "  64K     $(C64K_OBJS): no warning"
 
+# The patch series for Debian's linux-source-6.12 (scripts/series.txt), with
+# a cover letter, in $(BUILD)/series/out; make check also applies it with
+# git am and compiles each prefix.
+series: deps
+	@python3 $(REPO)/scripts/series.py write
+
+# Our code and every object our patches touch, W=1, with Debian's own
+# arm64, arm64-16k and amd64 configs plus CONFIG_VFIO_COHERENT=m.
+debian-objects: deps
+	@$(REPO)/scripts/debian-objects.sh $(REPO) $(BUILD) arm64 arm64-16k amd64
+
+# Our rst pages and kernel-doc through the kernel's Sphinx setup.
+docs: deps
+	@$(REPO)/scripts/docs-check.sh $(REPO) $(BUILD)
+
 bench: guest kernel-release kernel-64k
 	@python3 $(REPO)/scripts/vc_machine.py bench
 	@VC_MACHINE_KOUT=out-release python3 $(REPO)/scripts/vc_machine.py bench

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Render our documentation through the kernel's own Sphinx setup (its
 # conf.py, its kernel-doc and kernel-abi extensions): every rst page we
 # wrote or patched, with the kernel-doc of our sources they pull in. Fails

@@ -677,6 +677,35 @@ def host_script(name, what, *args):
     return [("host: " + what, "PASS" if p.returncode == 0 else "FAIL")]
 
 
+def series_check():
+    """make series, then each of its patches applied and compiled in turn."""
+    p = subprocess.run([sys.executable, os.path.join(REPO, "scripts/series.py"), "write"],
+                       capture_output=True, text=True)
+    sys.stdout.write(p.stdout + p.stderr)
+    results = [("host: series: written from scripts/series.txt, last tree = the build's",
+                "PASS" if p.returncode == 0 else "FAIL")]
+    if p.returncode:
+        return results
+    p = subprocess.run([sys.executable, os.path.join(REPO, "scripts/series.py"), "check"],
+                       capture_output=True, text=True)
+    lines = (p.stdout + p.stderr).splitlines()
+    sys.stdout.write("".join(l + "\n" for l in lines if not re.match(r"^(PASS|FAIL) ", l)))
+    found = [re.match(r"^(PASS|FAIL) (.*)$", l).groups() for l in lines
+             if re.match(r"^(PASS|FAIL) ", l)]
+    results += [("host: " + n, s) for s, n in found]
+    if p.returncode and all(s == "PASS" for s, _ in found):
+        results.append(("host: series check", "FAIL"))
+    return results
+
+
+def debian_objects():
+    """Debian's own configs plus ours: our objects and those we touch, W=1."""
+    return [r for flavour in ("arm64", "arm64-16k", "amd64")
+            for r in host_script("debian-objects.sh",
+                                 "Debian %s config + CONFIG_VFIO_COHERENT=m: "
+                                 "W=1 clean" % flavour, flavour)]
+
+
 def docs_check():
     """Our rst pages and kernel-doc through the kernel's own Sphinx setup."""
     return host_script("docs-check.sh",
@@ -748,7 +777,8 @@ def cpu_machine_check(console, what, fwb, dic):
 
 
 def cmd_check(args):
-    style = kernel_style() + docs_check() + verdict_selftest()
+    style = (kernel_style() + docs_check() + series_check() + debian_objects() +
+             verdict_selftest())
     bindings = binding_check()
     steps = (LOAD + TESTDEV + KUNIT + STRESS_SECS + both_apis(SELFTESTS) +
              "".join("run /bin/%s\n" % t for t in RELIABILITY_SELFTESTS) + LIVE + KMEMLEAK)
