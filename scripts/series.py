@@ -236,7 +236,8 @@ def cmd_write():
         msg = subject + "\n\n" + "\n\n".join(m for m in msgs if m) + "\n"
         if signoff:
             msg += "\nSigned-off-by: %s\n" % signoff
-        git("add", "-A", "-f")
+        # -f: kernel files .gitignore matches; never the check's build.
+        git("add", "-A", "-f", "--", ".", ":(exclude)out-bisect")
         git("commit", "-q", "--author", AUTHOR, "-F", "-", input=msg)
 
     # The last commit must be the tree the build assembles.
