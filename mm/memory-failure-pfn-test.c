@@ -35,7 +35,8 @@ struct mf_test_space {
 	int ret;
 };
 
-static int mf_test_pgoff(struct vm_area_struct *vma, unsigned long pfn,
+static int mf_test_pgoff(struct pfn_address_space *pfn_space,
+			 struct vm_area_struct *vma, unsigned long pfn,
 			 pgoff_t *pgoff)
 {
 	return -EFAULT;

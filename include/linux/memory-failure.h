@@ -21,11 +21,12 @@ struct vm_area_struct;
  *	before registering, not changed while registered
  * @mapping: the address_space whose VMAs map the range (for a character
  *	device, the inode mapping its mmap()s are made on)
- * @pfn_to_vma_pgoff: required. Translate @pfn to the page offset it has in
- *	@vma's file. Return 0 and set *@pgoff when @vma maps @pfn, a negative
- *	errno otherwise. It must check both bounds of @vma: the mapping may be
- *	of another part of the same file, or of part of the range only. Called
- *	under rcu_read_lock() and @mapping's i_mmap_rwsem: must not sleep.
+ * @pfn_to_vma_pgoff: required. Translate @pfn, in the range of @pfn_space,
+ *	to the page offset it has in @vma's file. Return 0 and set *@pgoff when
+ *	@vma maps @pfn, a negative errno otherwise. @vma is any VMA of
+ *	@mapping: it must check both bounds of @vma, which may map another part
+ *	of the same file, or part of the range only. Called under
+ *	rcu_read_lock() and @mapping's i_mmap_rwsem: must not sleep.
  * @failure: optional. Called once per memory_failure() of a PFN in the range,
  *	before any process is signalled, so that the owner can stop further use
  *	of the page (record it, zap its mappings so that the next access faults
@@ -42,7 +43,8 @@ struct vm_area_struct;
 struct pfn_address_space {
 	struct interval_tree_node node;
 	struct address_space *mapping;
-	int (*pfn_to_vma_pgoff)(struct vm_area_struct *vma, unsigned long pfn,
+	int (*pfn_to_vma_pgoff)(struct pfn_address_space *pfn_space,
+				struct vm_area_struct *vma, unsigned long pfn,
 				pgoff_t *pgoff);
 	int (*failure)(struct pfn_address_space *pfn_space, unsigned long pfn);
 };

@@ -26,10 +26,12 @@ struct vfio_coherent_bar {
  * struct vfio_coherent_mf - an aperture's registration for memory failure
  * @space: what mm/memory-failure-pfn.c knows of it
  * @cdev: the device
+ * @ap: the aperture registered
  */
 struct vfio_coherent_mf {
 	struct pfn_address_space space;
 	struct vfio_coherent_device *cdev;
+	struct vfio_coherent_aperture *ap;
 };
 
 /**
@@ -118,31 +120,37 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev,
 			 char __user *buf, size_t count, loff_t *ppos,
 			 bool iswrite);
 void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev);
-bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev);
 
 /* mmap.c */
+/* The largest block a fault maps: what a memory failure zaps around a page. */
+#if defined(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP)
+#define VFIO_COHERENT_MAX_BLOCK	PUD_SIZE
+#elif defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#define VFIO_COHERENT_MAX_BLOCK	PMD_SIZE
+#else
+#define VFIO_COHERENT_MAX_BLOCK	PAGE_SIZE
+#endif
+
 int vfio_coherent_mmap_aperture(struct vfio_coherent_device *cdev,
 				struct vfio_coherent_aperture *ap,
 				struct vm_area_struct *vma);
-struct vfio_coherent_aperture *
-vfio_coherent_vma_aperture(struct vm_area_struct *vma);
 
 /* poison.c */
-bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
-			    unsigned long pfn, unsigned long nr);
+bool vfio_coherent_poison_find(struct vfio_coherent_device *cdev,
+			       unsigned long pfn, unsigned long nr);
 int vfio_coherent_poison_record(struct vfio_coherent_device *cdev,
 				unsigned long pfn);
-int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
-			      unsigned long pfn);
-int vfio_coherent_pfn_pgoff(const struct vfio_coherent_aperture *ap,
-			    pgoff_t vm_pgoff, unsigned long nr_pages,
+int vfio_coherent_poison_isolate(struct vfio_coherent_device *cdev,
+				 unsigned long pfn);
+int vfio_coherent_poison_pgoff(const struct vfio_coherent_aperture *ap,
+			       pgoff_t vm_pgoff, unsigned long nr_pages,
 			    unsigned long pfn, pgoff_t *pgoff);
-int vfio_coherent_register_poison(struct vfio_coherent_device *cdev);
-void vfio_coherent_unregister_poison(struct vfio_coherent_device *cdev);
-void vfio_coherent_debugfs_add(struct vfio_coherent_device *cdev);
-void vfio_coherent_debugfs_del(struct vfio_coherent_device *cdev);
-void vfio_coherent_debugfs_init(void);
-void vfio_coherent_debugfs_exit(void);
+int vfio_coherent_poison_register(struct vfio_coherent_device *cdev);
+void vfio_coherent_poison_unregister(struct vfio_coherent_device *cdev);
+void vfio_coherent_poison_debugfs_add(struct vfio_coherent_device *cdev);
+void vfio_coherent_poison_debugfs_del(struct vfio_coherent_device *cdev);
+void vfio_coherent_poison_debugfs_init(void);
+void vfio_coherent_poison_debugfs_exit(void);
 
 int vfio_coherent_discover(struct vfio_coherent_device *cdev,
 			   struct device *dev, unsigned long used_bars);

@@ -193,18 +193,18 @@ int vfio_coherent_probe(struct pci_dev *pdev,
 	 * the device open must still be recorded, or the next user would get
 	 * a known-bad page.
 	 */
-	ret = vfio_coherent_register_poison(cdev);
+	ret = vfio_coherent_poison_register(cdev);
 	if (ret)
 		goto out_put;
 
 	ret = vfio_pci_core_register_device(&cdev->core);
 	if (ret)
 		goto out_unregister;
-	vfio_coherent_debugfs_add(cdev);
+	vfio_coherent_poison_debugfs_add(cdev);
 	return 0;
 
 out_unregister:
-	vfio_coherent_unregister_poison(cdev);
+	vfio_coherent_poison_unregister(cdev);
 out_put:
 	vfio_put_device(&cdev->core.vdev);
 	return ret;
@@ -223,10 +223,10 @@ void vfio_coherent_remove(struct pci_dev *pdev)
 
 	struct vfio_coherent_device *cdev = to_vfio_coherent(&core->vdev);
 
-	vfio_coherent_debugfs_del(cdev);
+	vfio_coherent_poison_debugfs_del(cdev);
 	vfio_pci_core_unregister_device(core);
 	/* Every user is gone, and with them every mapping. */
-	vfio_coherent_unregister_poison(cdev);
+	vfio_coherent_poison_unregister(cdev);
 	vfio_put_device(&core->vdev);
 }
 EXPORT_SYMBOL_NS_GPL(vfio_coherent_remove, VFIO_COHERENT);
@@ -245,14 +245,14 @@ EXPORT_SYMBOL_NS_GPL(vfio_coherent_pdev, VFIO_COHERENT);
 
 static int __init vfio_coherent_init(void)
 {
-	vfio_coherent_debugfs_init();
+	vfio_coherent_poison_debugfs_init();
 	return 0;
 }
 module_init(vfio_coherent_init);
 
 static void __exit vfio_coherent_exit(void)
 {
-	vfio_coherent_debugfs_exit();
+	vfio_coherent_poison_debugfs_exit();
 }
 module_exit(vfio_coherent_exit);
 

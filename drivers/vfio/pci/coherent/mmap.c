@@ -60,7 +60,7 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 		return VM_FAULT_SIGBUS;
 	/* A failure now waits for the mapping, and then zaps it. */
 	guard(rwsem_read)(&cdev->poison_lock);
-	if (vfio_coherent_poisoned(cdev, pfn, 1UL << order))
+	if (vfio_coherent_poison_find(cdev, pfn, 1UL << order))
 		return order ? VM_FAULT_FALLBACK : VM_FAULT_HWPOISON;
 
 	switch (order) {
@@ -96,22 +96,6 @@ static const struct vm_operations_struct vfio_coherent_vm_ops = {
 	.huge_fault = vfio_coherent_huge_fault,
 #endif
 };
-
-/**
- * vfio_coherent_vma_aperture() - the aperture a VMA of the device maps
- * @vma: a VMA of the VFIO device file, of any region
- *
- * Return: the aperture, or NULL when @vma maps something else (another
- * region of the device, mapped by vfio-pci-core).
- */
-struct vfio_coherent_aperture *
-vfio_coherent_vma_aperture(struct vm_area_struct *vma)
-{
-	if (vma->vm_ops != &vfio_coherent_vm_ops)
-		return NULL;
-	return vfio_coherent_aperture_at_bar(vma->vm_private_data,
-					     vma->vm_pgoff >> PGOFF_INDEX_SHIFT);
-}
 
 /**
  * vfio_coherent_mmap_aperture() - set up a user mapping of an aperture

@@ -42,19 +42,10 @@
 
 #include "coherent.h"
 
-/* The largest block a fault maps (mmap.c): what a failure zaps. */
-#if defined(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP)
-#define VFIO_COHERENT_MAX_BLOCK	PUD_SIZE
-#elif defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
-#define VFIO_COHERENT_MAX_BLOCK	PMD_SIZE
-#else
-#define VFIO_COHERENT_MAX_BLOCK	PAGE_SIZE
-#endif
-
 static struct dentry *vfio_coherent_debugfs_root;
 
 /**
- * vfio_coherent_poisoned() - whether a PFN range holds a poisoned page
+ * vfio_coherent_poison_find() - whether a PFN range holds a poisoned page
  * @cdev: the device
  * @pfn: first PFN
  * @nr: number of PFNs, at least 1
@@ -65,8 +56,8 @@ static struct dentry *vfio_coherent_debugfs_root;
  *
  * Return: true if any PFN of [@pfn, @pfn + @nr) was recorded.
  */
-bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
-			    unsigned long pfn, unsigned long nr)
+bool vfio_coherent_poison_find(struct vfio_coherent_device *cdev,
+			       unsigned long pfn, unsigned long nr)
 {
 	unsigned long index = pfn;
 
@@ -75,7 +66,7 @@ bool vfio_coherent_poisoned(struct vfio_coherent_device *cdev,
 		return false;
 	return xa_find(&cdev->poisoned, &index, pfn + nr - 1, XA_PRESENT);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poisoned);
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_find);
 
 /**
  * vfio_coherent_poison_record() - record a poisoned page
@@ -96,7 +87,7 @@ int vfio_coherent_poison_record(struct vfio_coherent_device *cdev,
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_record);
 
 /**
- * vfio_coherent_poison_page() - stop all use of a failed aperture page
+ * vfio_coherent_poison_isolate() - stop all use of a failed aperture page
  * @cdev: the device
  * @pfn: the page, in one of @cdev's apertures
  *
@@ -109,8 +100,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_record);
  * Return: 0 when newly recorded, -EHWPOISON when it already was, -ENOMEM
  * when it could not be recorded, -EFAULT when @pfn is in no aperture.
  */
-int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
-			      unsigned long pfn)
+int vfio_coherent_poison_isolate(struct vfio_coherent_device *cdev,
+				 unsigned long pfn)
 {
 	struct vfio_coherent_aperture *ap = NULL;
 	phys_addr_t start, end;
@@ -121,7 +112,7 @@ int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
 
 	/* The aperture holding @pfn: the one it has a file offset in. */
 	for (i = 0; i < cdev->nr_apertures && !ap; i++)
-		if (!vfio_coherent_pfn_pgoff(&cdev->ap[i], 0, ULONG_MAX, pfn, &off))
+		if (!vfio_coherent_poison_pgoff(&cdev->ap[i], 0, ULONG_MAX, pfn, &off))
 			ap = &cdev->ap[i];
 	if (!ap)
 		return -EFAULT;
@@ -145,10 +136,10 @@ int vfio_coherent_poison_page(struct vfio_coherent_device *cdev,
 			    end - start, true);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_page);
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_isolate);
 
 /**
- * vfio_coherent_pfn_pgoff() - the file page offset of a PFN in a mapping
+ * vfio_coherent_poison_pgoff() - the file page offset of a PFN in a mapping
  * @ap: the aperture
  * @vm_pgoff: the mapping's vm_pgoff (VFIO region index and offset)
  * @nr_pages: the mapping's length in pages
@@ -158,8 +149,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_page);
  * Return: 0, or -EFAULT when @pfn is not in @ap or the mapping does not
  * cover it (it may map another region, or another part of this one).
  */
-int vfio_coherent_pfn_pgoff(const struct vfio_coherent_aperture *ap,
-			    pgoff_t vm_pgoff, unsigned long nr_pages,
+int vfio_coherent_poison_pgoff(const struct vfio_coherent_aperture *ap,
+			       pgoff_t vm_pgoff, unsigned long nr_pages,
 			    unsigned long pfn, pgoff_t *pgoff)
 {
 	unsigned long first = PHYS_PFN(ap->base);
@@ -173,37 +164,42 @@ int vfio_coherent_pfn_pgoff(const struct vfio_coherent_aperture *ap,
 	*pgoff = off;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_pfn_pgoff);
+EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_pgoff);
 
-static int vfio_coherent_mf_pgoff(struct vm_area_struct *vma, unsigned long pfn,
-				  pgoff_t *pgoff)
-{
-	struct vfio_coherent_aperture *ap = vfio_coherent_vma_aperture(vma);
-
-	if (!ap)
-		return -EFAULT;
-	return vfio_coherent_pfn_pgoff(ap, vma->vm_pgoff, vma_pages(vma), pfn,
-				       pgoff);
-}
-
-static int vfio_coherent_mf_failure(struct pfn_address_space *pfn_space,
-				    unsigned long pfn)
+/*
+ * @vma is any mapping of the device file: of this aperture, another one, or
+ * a BAR of vfio-pci-core's. The region index in vm_pgoff tells them apart.
+ */
+static int vfio_coherent_poison_mf_pgoff(struct pfn_address_space *pfn_space,
+					 struct vm_area_struct *vma,
+					 unsigned long pfn, pgoff_t *pgoff)
 {
 	struct vfio_coherent_mf *mf = container_of(pfn_space,
 						   struct vfio_coherent_mf,
 						   space);
 
-	return vfio_coherent_poison_page(mf->cdev, pfn);
+	return vfio_coherent_poison_pgoff(mf->ap, vma->vm_pgoff, vma_pages(vma),
+					  pfn, pgoff);
+}
+
+static int vfio_coherent_poison_mf_failure(struct pfn_address_space *pfn_space,
+					   unsigned long pfn)
+{
+	struct vfio_coherent_mf *mf = container_of(pfn_space,
+						   struct vfio_coherent_mf,
+						   space);
+
+	return vfio_coherent_poison_isolate(mf->cdev, pfn);
 }
 
 /**
- * vfio_coherent_register_poison() - route memory failures of the apertures
+ * vfio_coherent_poison_register() - route memory failures of the apertures
  * @cdev: the device, being probed
  *
  * Return: 0, also when the kernel has no memory-failure support (nothing to
  * route), or the error of register_pfn_address_space().
  */
-int vfio_coherent_register_poison(struct vfio_coherent_device *cdev)
+int vfio_coherent_poison_register(struct vfio_coherent_device *cdev)
 {
 	unsigned int i;
 	int ret;
@@ -213,11 +209,12 @@ int vfio_coherent_register_poison(struct vfio_coherent_device *cdev)
 		struct vfio_coherent_aperture *ap = &cdev->ap[i];
 
 		mf->cdev = cdev;
+		mf->ap = ap;
 		mf->space.node.start = PHYS_PFN(ap->base);
 		mf->space.node.last = PHYS_PFN(ap->base + ap->size - 1);
 		mf->space.mapping = cdev->core.vdev.inode->i_mapping;
-		mf->space.pfn_to_vma_pgoff = vfio_coherent_mf_pgoff;
-		mf->space.failure = vfio_coherent_mf_failure;
+		mf->space.pfn_to_vma_pgoff = vfio_coherent_poison_mf_pgoff;
+		mf->space.failure = vfio_coherent_poison_mf_failure;
 		ret = register_pfn_address_space(&mf->space);
 		if (ret == -EOPNOTSUPP)
 			return 0;
@@ -233,12 +230,12 @@ int vfio_coherent_register_poison(struct vfio_coherent_device *cdev)
 }
 
 /**
- * vfio_coherent_unregister_poison() - stop routing memory failures
+ * vfio_coherent_poison_unregister() - stop routing memory failures
  * @cdev: the device, being removed or failing probe
  *
  * Waits for a failure being handled; the record of poisoned pages stays.
  */
-void vfio_coherent_unregister_poison(struct vfio_coherent_device *cdev)
+void vfio_coherent_poison_unregister(struct vfio_coherent_device *cdev)
 {
 	unsigned int i;
 
@@ -258,7 +255,7 @@ static int poisoned_show(struct seq_file *m, void *unused)
 			struct vfio_coherent_aperture *ap = &cdev->ap[i];
 			pgoff_t off;
 
-			if (!vfio_coherent_pfn_pgoff(ap, 0, ULONG_MAX, pfn, &off))
+			if (!vfio_coherent_poison_pgoff(ap, 0, ULONG_MAX, pfn, &off))
 				seq_printf(m, "%d %#llx %#lx\n", ap->bar,
 					   PFN_PHYS(pfn) - ap->base, pfn);
 		}
@@ -317,10 +314,10 @@ static const struct file_operations inject_fops = {
 };
 
 /**
- * vfio_coherent_debugfs_add() - create the device's debugfs files
+ * vfio_coherent_poison_debugfs_add() - create the device's debugfs files
  * @cdev: the device, probed
  */
-void vfio_coherent_debugfs_add(struct vfio_coherent_device *cdev)
+void vfio_coherent_poison_debugfs_add(struct vfio_coherent_device *cdev)
 {
 	cdev->debugfs = debugfs_create_dir(pci_name(cdev->core.pdev),
 					   vfio_coherent_debugfs_root);
@@ -332,22 +329,22 @@ void vfio_coherent_debugfs_add(struct vfio_coherent_device *cdev)
 }
 
 /**
- * vfio_coherent_debugfs_del() - remove them, waiting for users
+ * vfio_coherent_poison_debugfs_del() - remove them, waiting for users
  * @cdev: the device, being removed
  */
-void vfio_coherent_debugfs_del(struct vfio_coherent_device *cdev)
+void vfio_coherent_poison_debugfs_del(struct vfio_coherent_device *cdev)
 {
 	debugfs_remove_recursive(cdev->debugfs);
 	cdev->debugfs = NULL;
 }
 
 /* The module's debugfs directory, from load to unload. */
-void vfio_coherent_debugfs_init(void)
+void vfio_coherent_poison_debugfs_init(void)
 {
 	vfio_coherent_debugfs_root = debugfs_create_dir("vfio-coherent", NULL);
 }
 
-void vfio_coherent_debugfs_exit(void)
+void vfio_coherent_poison_debugfs_exit(void)
 {
 	debugfs_remove_recursive(vfio_coherent_debugfs_root);
 }

@@ -70,30 +70,6 @@ static unsigned long rw_copy_to_user(char __user *ubuf, const void *kaddr,
 }
 
 /**
- * vfio_coherent_memory_enabled() - whether the device decodes memory
- * @cdev: the device, with @cdev->core.memory_lock held
- *
- * The same test as vfio-pci-core's __vfio_pci_memory_enabled(), which is
- * private to vfio-pci-core: the function is not in D3 (the user may have
- * put it there through PMCSR, or runtime PM did), and the user has
- * COMMAND.MEMORY set in its view of config space.
- *
- * Return: true when the aperture may be accessed.
- */
-bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev)
-{
-	struct vfio_pci_core_device *core = &cdev->core;
-	u16 cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
-	pci_power_t state = core->pdev->current_state;
-
-	lockdep_assert_held(&core->memory_lock);
-	/* current_state < PCI_D3hot, in words sparse accepts. */
-	if (state == PCI_D3hot || state == PCI_D3cold || state == PCI_UNKNOWN)
-		return false;
-	return core->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);
-}
-
-/**
  * vfio_coherent_region_info() - VFIO_DEVICE_GET_REGION_INFO for an aperture
  * @ap: the aperture at @info->index
  * @info: the user's argument, copied once by the caller: the user may change
@@ -237,7 +213,7 @@ VISIBLE_IF_KUNIT int vfio_coherent_short_copy(struct vfio_coherent_device *cdev,
 {
 	if (!left)
 		return 0;
-	vfio_coherent_poison_page(cdev, PHYS_PFN(phys + len - left));
+	vfio_coherent_poison_isolate(cdev, PHYS_PFN(phys + len - left));
 	return -EIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_short_copy);
@@ -289,8 +265,8 @@ static int rw_chunk(struct vfio_coherent_device *cdev, void *kaddr,
 		 * would only delay the record. Faults need the lock, not a
 		 * copy that leaves no mapping behind.
 		 */
-		if (vfio_coherent_poisoned(cdev, pfn,
-					   PHYS_PFN(phys + len - 1) - pfn + 1))
+		if (vfio_coherent_poison_find(cdev, pfn,
+					      PHYS_PFN(phys + len - 1) - pfn + 1))
 			return -EIO;
 		pagefault_disable();
 		if (iswrite)

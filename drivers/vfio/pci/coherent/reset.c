@@ -22,6 +22,9 @@
  * happens with the memory lock held for reading, after memory decoding and
  * the power state were found good, so that nothing can disable the memory
  * under it and a user who disabled it gets an error at once.
+ *
+ * vfio_coherent_access_begin() is that one check, for faults and
+ * read/write alike: memory decoding, power state, readiness.
  */
 
 #include <linux/delay.h>
@@ -120,6 +123,30 @@ VISIBLE_IF_KUNIT int vfio_coherent_wait_ready(struct vfio_coherent_device *cdev)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_wait_ready);
+
+/*
+ * vfio_coherent_memory_enabled() - whether the device decodes memory
+ * @cdev: the device, with @cdev->core.memory_lock held
+ *
+ * The same test as vfio-pci-core's __vfio_pci_memory_enabled(), which is
+ * private to vfio-pci-core: the function is not in D3 (the user may have
+ * put it there through PMCSR, or runtime PM did), and the user has
+ * COMMAND.MEMORY set in its view of config space.
+ *
+ * Return: true when the aperture may be accessed.
+ */
+static bool vfio_coherent_memory_enabled(struct vfio_coherent_device *cdev)
+{
+	struct vfio_pci_core_device *core = &cdev->core;
+	u16 cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
+	pci_power_t state = core->pdev->current_state;
+
+	lockdep_assert_held(&core->memory_lock);
+	/* current_state < PCI_D3hot, in words sparse accepts. */
+	if (state == PCI_D3hot || state == PCI_D3cold || state == PCI_UNKNOWN)
+		return false;
+	return core->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);
+}
 
 /**
  * vfio_coherent_access_begin() - whether the memory may be accessed now

@@ -85,8 +85,8 @@ static void live_failure_during_reset(struct kunit *test)
 	struct live_failure fa, fb;
 	bool done_a, done_b;
 
-	KUNIT_ASSERT_FALSE(test, vfio_coherent_poisoned(a, pfn_a, 1));
-	KUNIT_ASSERT_FALSE(test, vfio_coherent_poisoned(b, pfn_b, 1));
+	KUNIT_ASSERT_FALSE(test, vfio_coherent_poison_find(a, pfn_a, 1));
+	KUNIT_ASSERT_FALSE(test, vfio_coherent_poison_find(b, pfn_b, 1));
 
 	down_write(&a->core.memory_lock);
 	live_fail_page(test, &fa, pfn_a, "vc-live-mf-a");
@@ -109,8 +109,8 @@ static void live_failure_during_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fa.ret, 0);
 	KUNIT_EXPECT_EQ(test, fb.ret, 0);
 	/* Recorded with no user: registered for the life of the binding. */
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(a, pfn_a, 1));
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(b, pfn_b, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(a, pfn_a, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(b, pfn_b, 1));
 }
 
 static struct kunit_case live_test_cases[] = {

@@ -37,29 +37,29 @@ static void poison_test_record(struct kunit *test)
 	/* As the failure path records: with it held for writing. */
 	down_write(&cdev->poison_lock);
 
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, AP_PFN, AP_PAGES));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, AP_PFN, AP_PAGES));
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_record(cdev, pfn), 0);
 	/* Poisoned memory does not heal: recording it again says so. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_record(cdev, pfn), -EHWPOISON);
 
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, pfn, 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn - 1, 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn + 1, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, pfn, 1));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, pfn - 1, 1));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, pfn + 1, 1));
 	/* A range holds it at its first and at its last page... */
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, pfn, 512));
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, pfn - 511, 512));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, pfn, 512));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, pfn - 511, 512));
 	/* ...and not one page before or after. */
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn - 512, 512));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn + 1, 512));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, pfn - 512, 512));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, pfn + 1, 512));
 	/* The 2 MiB block holding it, as the fault handler asks. */
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, ALIGN_DOWN(pfn, 512), 512));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, ALIGN(pfn, 512), 512));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, ALIGN_DOWN(pfn, 512), 512));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, ALIGN(pfn, 512), 512));
 
 	/* A second page, far away, is independent. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_record(cdev, AP_PFN + AP_PAGES - 1), 0);
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, AP_PFN + AP_PAGES - 1, 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, pfn + 1,
-							AP_PAGES - 1001 - 1));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, AP_PFN + AP_PAGES - 1, 1));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, pfn + 1,
+							   AP_PAGES - 1001 - 1));
 	up_write(&cdev->poison_lock);
 	xa_destroy(&cdev->poisoned);
 }
@@ -69,19 +69,19 @@ static void poison_test_pgoff_whole(struct kunit *test)
 {
 	pgoff_t base = region_pgoff(4), pgoff = 0;
 
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, base, AP_PAGES, AP_PFN,
-						      &pgoff), 0);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES, AP_PFN,
+							 &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, base);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, base, AP_PAGES,
-						      AP_PFN + AP_PAGES - 1,
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES,
+							 AP_PFN + AP_PAGES - 1,
 						      &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, base + AP_PAGES - 1);
 	/* Outside the aperture, either side. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, base, AP_PAGES,
-						      AP_PFN + AP_PAGES, &pgoff),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES,
+							 AP_PFN + AP_PAGES, &pgoff),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, base, AP_PAGES,
-						      AP_PFN - 1, &pgoff), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES,
+							 AP_PFN - 1, &pgoff), -EFAULT);
 }
 
 /* A mapping of part of the region: both of its bounds are checked. */
@@ -90,22 +90,22 @@ static void poison_test_pgoff_part(struct kunit *test)
 	pgoff_t start = region_pgoff(4) + 1024, pgoff = 0;
 	unsigned long nr = 512;
 
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, start, nr, AP_PFN + 1024,
-						      &pgoff), 0);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr, AP_PFN + 1024,
+							 &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, start);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, start, nr,
-						      AP_PFN + 1024 + nr - 1,
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr,
+							 AP_PFN + 1024 + nr - 1,
 						      &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, start + nr - 1);
 	/* One page before the mapping's start, one past its end. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, start, nr, AP_PFN + 1023,
-						      &pgoff), -EFAULT);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, start, nr,
-						      AP_PFN + 1024 + nr, &pgoff),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr, AP_PFN + 1023,
+							 &pgoff), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr,
+							 AP_PFN + 1024 + nr, &pgoff),
 			-EFAULT);
 	/* The first page of the memory is not in this mapping. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, start, nr, AP_PFN,
-						      &pgoff), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr, AP_PFN,
+							 &pgoff), -EFAULT);
 }
 
 /* A mapping of another region of the same device file maps none of it. */
@@ -113,15 +113,15 @@ static void poison_test_pgoff_other_region(struct kunit *test)
 {
 	pgoff_t pgoff = 0;
 
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, region_pgoff(2),
-						      AP_PAGES, AP_PFN, &pgoff),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, region_pgoff(2),
+							 AP_PAGES, AP_PFN, &pgoff),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, region_pgoff(0),
-						      AP_PAGES, AP_PFN, &pgoff),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, region_pgoff(0),
+							 AP_PAGES, AP_PFN, &pgoff),
 			-EFAULT);
 	/* Region 5 starts right after region 4's offsets: not a match. */
-	KUNIT_EXPECT_EQ(test, vfio_coherent_pfn_pgoff(&ap, region_pgoff(5), 1,
-						      AP_PFN, &pgoff), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, region_pgoff(5), 1,
+							 AP_PFN, &pgoff), -EFAULT);
 }
 
 static struct kunit_case poison_test_cases[] = {

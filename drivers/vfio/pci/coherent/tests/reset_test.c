@@ -163,15 +163,15 @@ static void reset_test_short_copy(struct kunit *test)
 	phys_addr_t phys = AP_BASE + SZ_1M;
 
 	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, SZ_64K, 0), 0);
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(AP_BASE),
-							PHYS_PFN(SZ_64M)));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, PHYS_PFN(AP_BASE),
+							   PHYS_PFN(SZ_64M)));
 
 	/* A page and 904 bytes copied of 4: the next byte is in the second page. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, 4 * PAGE_SIZE,
 						       3 * PAGE_SIZE - 904), -EIO);
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys) + 1, 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys), 1));
-	KUNIT_EXPECT_FALSE(test, vfio_coherent_poisoned(cdev, PHYS_PFN(phys) + 2, 2));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, PHYS_PFN(phys) + 1, 1));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, PHYS_PFN(phys), 1));
+	KUNIT_EXPECT_FALSE(test, vfio_coherent_poison_find(cdev, PHYS_PFN(phys) + 2, 2));
 	/* Consumed again before the record was seen: still -EIO. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_short_copy(cdev, phys, 4 * PAGE_SIZE,
 						       3 * PAGE_SIZE - 904), -EIO);
@@ -183,13 +183,13 @@ static void reset_test_poison_page(struct kunit *test)
 	struct vfio_coherent_device *cdev = fake_device(test, &no_ready_ops, NULL);
 	unsigned long pfn = PHYS_PFN(AP_BASE) + 7;
 
-	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_page(cdev, pfn), 0);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_page(cdev, pfn), -EHWPOISON);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_page(cdev, PHYS_PFN(AP_BASE + SZ_64M)),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_isolate(cdev, pfn), 0);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_isolate(cdev, pfn), -EHWPOISON);
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_isolate(cdev, PHYS_PFN(AP_BASE + SZ_64M)),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_page(cdev, PHYS_PFN(AP_BASE) - 1),
+	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_isolate(cdev, PHYS_PFN(AP_BASE) - 1),
 			-EFAULT);
-	KUNIT_EXPECT_TRUE(test, vfio_coherent_poisoned(cdev, pfn, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_coherent_poison_find(cdev, pfn, 1));
 }
 
 static struct kunit_case reset_test_cases[] = {
