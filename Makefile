@@ -19,6 +19,8 @@ SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
 		   vfio_coherent_acpi_test
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
+# The selftests' helper library (lib/*.c), linked into every guest program.
+LIBVC		:= $(GUEST)/libvc.a
 
 .PHONY: all deps kernel kernel-release kernel-64k objects-64k guest check demo bench run lint \
 	series debian-objects docs clean distclean
@@ -32,25 +34,31 @@ kernel: deps
 	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD)
 
 # Guest programs are compiled from the assembled tree so that selftests see
-# ../kselftest_harness.h as they would upstream. The KVM tests link the
-# guest code of vfio_coherent_kvm_guest.S.
+# ../kselftest_harness.h as they would upstream. Every one links the
+# helper library; the KVM tests also the guest code of
+# vfio_coherent_kvm_guest.S.
 guest: kernel
 	@mkdir -p $(GUEST)/bin
 	@echo "  GUEST   init vc-demo vc-bench vc-parity vc-vmm vc-l2-guest $(SELFTESTS)"
 	@gcc -O2 -o $(GUEST)/gen_init_cpio $(KSRC)/usr/gen_init_cpio.c
+	@rm -f $(LIBVC)
+	@for f in $(STDIR)/lib/*.c; do \
+		$(GUEST_CC) $(GUEST_CFLAGS) -c -o $(GUEST)/lib-$$(basename $$f .c).o $$f || exit 1; \
+	done
+	@aarch64-linux-gnu-ar rcs $(LIBVC) $(GUEST)/lib-*.o
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/init $(TOOLDIR)/init.c
-	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c
-	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c
-	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-demo $(TOOLDIR)/demo.c $(LIBVC)
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-bench $(TOOLDIR)/bench.c $(LIBVC)
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-parity $(TOOLDIR)/parity.c $(LIBVC)
 	@$(GUEST_CC) $(GUEST_CFLAGS) -I$(KSRC)/tools/testing/selftests -I$(STDIR) \
-		-o $(GUEST)/bin/vc-vmm $(TOOLDIR)/l2/vc-vmm.c
+		-o $(GUEST)/bin/vc-vmm $(TOOLDIR)/l2/vc-vmm.c $(LIBVC)
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/vc-l2-guest $(TOOLDIR)/l2/vc-l2-guest.c
 	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) M=$(TOOLDIR)/l2 modules >/dev/null
 	@$(REPO)/scripts/build-l2-image.sh $(BUILD)
 	@for t in $(SELFTESTS); do \
 		$(GUEST_CC) $(GUEST_CFLAGS) -o $(GUEST)/bin/$$t $(STDIR)/$$t.c \
 			$$(case $$t in vfio_coherent_kvm*) \
-				echo $(STDIR)/vfio_coherent_kvm_guest.S;; esac) || exit 1; \
+				echo $(STDIR)/vfio_coherent_kvm_guest.S;; esac) $(LIBVC) || exit 1; \
 	done
 
 check: guest kernel-64k

@@ -17,7 +17,6 @@
 #include <sys/mman.h>
 #include <linux/kvm.h>
 
-#include "../kselftest_harness.h"
 #include "vc_util.h"
 #include "vfio_coherent_kvm_guest.h"
 
@@ -54,9 +53,7 @@
 
 /* The names trace_pfnmap.h prints for enum kvm_pfnmap_s2. */
 enum { S2_DEVICE, S2_NORMAL_NC, S2_CACHEABLE, S2_UNSUPPORTED, S2_TYPES };
-static const char * const s2_names[S2_TYPES] = {
-	"device", "normal-nc", "cacheable", "unsupported",
-};
+extern const char * const s2_names[S2_TYPES];
 
 struct exit_rec {
 	__u64 addr, data;
@@ -79,18 +76,7 @@ struct s2_seen {
 	unsigned long covered;	/* bytes of [lo, hi) inside some mapping */
 };
 
-static inline int cacheable_pfnmap_disabled(void)
-{
-	char line[1024] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return !!strstr(line, "kvm-arm.cacheable_pfnmap=0");
-}
+int cacheable_pfnmap_disabled(void);
 
 /*
  * What KVM should do with cacheable memory outside the linear map on this
@@ -106,9 +92,7 @@ enum vc_kvm_mode {
 	VC_KVM_UNKNOWN,
 };
 
-static const char * const vc_kvm_mode_names[] = {
-	"cacheable", "disabled", "unsupported", "unknown",
-};
+extern const char * const vc_kvm_mode_names[];
 
 /* What the boot's kernel log and command line say. */
 struct vc_kvm_cpu {
@@ -129,66 +113,38 @@ struct vc_kvm_cpu {
  * Read the arm64 cpufeature lines from the kernel log (klogctl, as dmesg
  * does) and the command line. 0, or -errno when the log cannot be read.
  */
-static inline int vc_kvm_cpu_read(struct vc_kvm_cpu *c)
-{
-	int size = klogctl(VC_SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
-	char *log;
-	int n;
+int vc_kvm_cpu_read(struct vc_kvm_cpu *c);
 
-	memset(c, 0, sizeof(*c));
-	c->disabled = cacheable_pfnmap_disabled();
-	if (size <= 0)
-		return size ? -errno : -ENODATA;
-	log = malloc(size + 1);
-	if (!log)
-		return -ENOMEM;
-	n = klogctl(VC_SYSLOG_ACTION_READ_ALL, log, size);
-	if (n < 0) {
-		n = -errno;
-		free(log);
-		return n;
-	}
-	log[n] = 0;
-	c->log_complete = !!strstr(log, VC_LOG_BOOT);
-	c->fwb = !!strstr(log, VC_LOG_FWB);
-	c->dic = !!strstr(log, VC_LOG_DIC);
-	free(log);
-	return 0;
-}
-
-static inline enum vc_kvm_mode vc_kvm_mode_of(const struct vc_kvm_cpu *c)
-{
-	if (c->disabled)
-		return VC_KVM_DISABLED;
-	if (!c->log_complete)
-		return VC_KVM_UNKNOWN;
-	return c->fwb && c->dic ? VC_KVM_CACHEABLE : VC_KVM_UNSUPPORTED;
-}
+enum vc_kvm_mode vc_kvm_mode_of(const struct vc_kvm_cpu *c);
 
 /*
  * mmap @size bytes of VFIO region @bar at an address @skew bytes past a
  * 1 GiB boundary, with memory decoding on.
  */
-static inline void *map_bar(int device, int bar, size_t size, size_t skew)
-{
-	size_t align = 1UL << 30;
-	char *area = mmap(NULL, size + 2 * align, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	uintptr_t at;
+void *map_bar(int device, int bar, size_t size, size_t skew);
 
-	if (area == MAP_FAILED)
-		return MAP_FAILED;
-	at = (((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1)) + skew;
-	vc_set_memory(device, 1);
-	munmap(area, size + 2 * align);
-	return mmap((void *)at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		    device, (off_t)bar << 40);
-}
+void *map_usemem(int device);
 
-static inline void *map_usemem(int device)
-{
-	return map_bar(device, VC_USEMEM_BAR, AP_SIZE, 0);
-}
+/*
+ * More memory for the guest: @size bytes at @hva as memslot @slot at IPA
+ * @ipa (1 GiB multiples below 32 GiB, clear of memslots 0 and 1 and of
+ * REPORT_IPA), which the guest's stage 1 maps Normal at the same address
+ * in 1 GiB blocks. Returns 0 or the errno of KVM_SET_USER_MEMORY_REGION.
+ */
+int guest_add_memory(struct guest *g, int slot, __u64 ipa,
+		     void *hva, size_t size);
+
+/* The last report: its offset into the report page, -1 if KVM_RUN failed. */
+long guest_last(struct guest *g, __u64 *data);
+
+void guest_destroy(struct guest *g);
+
+/*
+ * The VMM steps that assert, with the calling test's _metadata: inline in
+ * each test (the harness cannot be linked twice), not in lib/kvm.c.
+ */
+#ifndef VC_KVM_LIB
+#include "../kselftest_harness.h"
 
 /*
  * A VM with one vCPU: the guest code and its page tables in memslot 0 at
@@ -266,26 +222,6 @@ static inline void guest_create(struct __test_metadata *_metadata,
 	guest_create_mte(_metadata, g, hva, size, 0);
 }
 
-/*
- * More memory for the guest: @size bytes at @hva as memslot @slot at IPA
- * @ipa (1 GiB multiples below 32 GiB, clear of memslots 0 and 1 and of
- * REPORT_IPA), which the guest's stage 1 maps Normal at the same address
- * in 1 GiB blocks. Returns 0 or the errno of KVM_SET_USER_MEMORY_REGION.
- */
-static inline int guest_add_memory(struct guest *g, int slot, __u64 ipa,
-				   void *hva, size_t size)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = slot, .guest_phys_addr = ipa, .memory_size = size,
-		.userspace_addr = (__u64)hva,
-	};
-	__u64 *pt = (__u64 *)(g->mem + PT_OFF), a;
-
-	for (a = ipa; a < ipa + size; a += 1UL << 30)
-		pt[a >> 30] = a | 0x701;
-	return ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &r) ? errno : 0;
-}
-
 static inline void guest_set_reg(struct __test_metadata *_metadata,
 				 struct guest *g, __u64 id, __u64 val)
 {
@@ -333,27 +269,6 @@ static inline void guest_run(struct __test_metadata *_metadata,
 	for (i = 0; i < g->nex; i++)
 		TH_LOG("exit %d: addr %#llx data %#llx errno %d", i, g->ex[i].addr,
 		       g->ex[i].data, g->ex[i].run_errno);
-}
-
-/* The last report: its offset into the report page, -1 if KVM_RUN failed. */
-static inline long guest_last(struct guest *g, __u64 *data)
-{
-	struct exit_rec *e;
-
-	if (!g->nex)
-		return -2;
-	e = &g->ex[g->nex - 1];
-	*data = e->data;
-	return e->run_errno ? -1 : (long)(e->addr - REPORT_IPA);
-}
-
-static inline void guest_destroy(struct guest *g)
-{
-	if (g->vcpu >= 0)
-		close(g->vcpu);
-	close(g->vm);
-	close(g->kvm);
-	munmap(g->mem, SLOT0_SIZE);
 }
 
 /* Start recording stage-2 choices from an empty buffer. */
@@ -445,5 +360,7 @@ static inline void guest_touch_usemem_under_slot(struct __test_metadata *_metada
 	guest_run(_metadata, g, vc_guest_touch, AP_IPA, SZ_4K);
 	s2_trace_stop(_metadata, s, AP_IPA, AP_IPA + AP_SIZE);
 }
+
+#endif /* VC_KVM_LIB */
 
 #endif
