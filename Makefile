@@ -11,12 +11,8 @@ export VC_BUILD := $(BUILD)
 
 GUEST_CC	:= aarch64-linux-gnu-gcc
 GUEST_CFLAGS	:= -static -O2 -Wall -I$(HDRS)
-SELFTESTS	:= vfio_coherent_bind_test vfio_coherent_region_test \
-		   vfio_coherent_kvm_test vfio_coherent_kvm_abi_test \
-		   vfio_coherent_nvgrace_test vfio_coherent_poison_test \
-		   vfio_coherent_input_test vfio_coherent_stress_test \
-		   vfio_coherent_lifecycle_test vfio_coherent_failnth_test \
-		   vfio_coherent_acpi_test
+# The plan (scripts/vc/plan.py) says which selftests exist and where they run.
+SELFTESTS	:= $(shell python3 $(REPO)/scripts/vc/plan.py selftests)
 STDIR		:= $(KSRC)/tools/testing/selftests/vfio_coherent
 TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 # The selftests' helper library (lib/*.c), linked into every guest program.
