@@ -299,3 +299,7 @@ def main():
     args = ap.parse_args()
     return {"check": cmd_check, "demo": cmd_demo, "bench": cmd_bench,
             "run": cmd_run}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,6 +24,10 @@ MACHINE = ["-machine", "virt,virtualization=on,mte=on,iommu=smmuv3,gic-version=3
 DEVICES = ["-device", "pcie-root-port,id=rp0,addr=2.0,chassis=1",
            "-device", "nvme,serial=vc-gpu,bus=rp0,addr=0.0,multifunction=on",
            "-device", "nvme,serial=vc-gpu-fn1,bus=rp0,addr=0.1"]
+for slot in range(3, 11):
+    DEVICES += ["-device", "pci-testdev,addr=%x.0" % slot]
+# A DMA engine for vfio-pci, to check what type1 maps (edu, all 64 address bits).
+DEVICES += ["-device", "edu,addr=b.0,dma_mask=0xffffffffffffffff"]
 
 APPEND = ("console=ttyAMA0 mem=3G panic_on_warn=0 kasan.fault=report"
           " log_buf_len=1M")

@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from vc import plan  # noqa: E402
+from vc import machine, plan  # noqa: E402
 from vc.common import REPO  # noqa: E402
 from vc.verdict import judge, kmemleak_results  # noqa: E402
 
@@ -93,6 +93,18 @@ class Plan(unittest.TestCase):
                   for m in re.findall(r"insmod /lib/modules/(\S+\.ko)", plan.KUNIT)}
         unloaded = set(re.findall(r"rmmod (\S+)", plan.KUNIT))
         self.assertLessEqual(unloaded, loaded | {"pfnmap_test"})
+
+
+class Machine(unittest.TestCase):
+    """The devicetree machine has the functions vc_machine.h describes."""
+
+    def test_devices(self):
+        devices = [machine.DEVICES[i + 1] for i, a in enumerate(machine.DEVICES)
+                   if a == "-device"]
+        kinds = [d.split(",")[0] for d in devices]
+        self.assertEqual(kinds.count("nvme"), 2)          # the GPU stand-in, 01:00.0/1
+        self.assertEqual(kinds.count("pci-testdev"), 8)   # 00:03.0 to 00:0a.0
+        self.assertEqual(kinds.count("edu"), 1)           # the DMA engine, 00:0b.0
 
 
 def run():

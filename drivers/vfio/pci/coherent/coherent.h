@@ -144,7 +144,7 @@ int vfio_coherent_poison_isolate(struct vfio_coherent_device *cdev,
 				 unsigned long pfn);
 int vfio_coherent_poison_pgoff(const struct vfio_coherent_aperture *ap,
 			       pgoff_t vm_pgoff, unsigned long nr_pages,
-			    unsigned long pfn, pgoff_t *pgoff);
+			       unsigned long pfn, pgoff_t *pgoff);
 int vfio_coherent_poison_register(struct vfio_coherent_device *cdev);
 void vfio_coherent_poison_unregister(struct vfio_coherent_device *cdev);
 void vfio_coherent_poison_debugfs_add(struct vfio_coherent_device *cdev);

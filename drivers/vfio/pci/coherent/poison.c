@@ -151,7 +151,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_isolate);
  */
 int vfio_coherent_poison_pgoff(const struct vfio_coherent_aperture *ap,
 			       pgoff_t vm_pgoff, unsigned long nr_pages,
-			    unsigned long pfn, pgoff_t *pgoff)
+			       unsigned long pfn, pgoff_t *pgoff)
 {
 	unsigned long first = PHYS_PFN(ap->base);
 	pgoff_t off;

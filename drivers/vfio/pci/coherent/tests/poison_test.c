@@ -74,7 +74,7 @@ static void poison_test_pgoff_whole(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pgoff, base);
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES,
 							 AP_PFN + AP_PAGES - 1,
-						      &pgoff), 0);
+							 &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, base + AP_PAGES - 1);
 	/* Outside the aperture, either side. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, base, AP_PAGES,
@@ -95,7 +95,7 @@ static void poison_test_pgoff_part(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pgoff, start);
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr,
 							 AP_PFN + 1024 + nr - 1,
-						      &pgoff), 0);
+							 &pgoff), 0);
 	KUNIT_EXPECT_EQ(test, pgoff, start + nr - 1);
 	/* One page before the mapping's start, one past its end. */
 	KUNIT_EXPECT_EQ(test, vfio_coherent_poison_pgoff(&ap, start, nr, AP_PFN + 1023,
