@@ -34,15 +34,20 @@ from vc.machine import *  # noqa: F401,F403
 from vc.verdict import *  # noqa: F401,F403
 from vc.host import *  # noqa: F401,F403
 from vc import test_runner
+from vc.clock import Clock
 
 
 def cmd_check(args):
-    style = (test_runner.run() + kernel_style() + docs_check() + series_check() +
-             debian_objects())
-    bindings = binding_check()
+    clock = Clock()
+    style = (clock.host("runner unittest", test_runner.run) +
+             clock.host("checkpatch, sparse, W=1, kernel-doc", kernel_style) +
+             clock.host("docs", docs_check) + clock.host("series", series_check) +
+             clock.host("Debian objects", debian_objects))
+    bindings = clock.host("dt_binding_check", binding_check)
     steps = (LOAD + TESTDEV + KUNIT + STRESS_SECS + both_apis(SELFTESTS) +
              "".join("run /bin/%s\n" % t for t in RELIABILITY_SELFTESTS) + LIVE + KMEMLEAK)
     console, secs, finished = boot("check", steps, echo=args.verbose)
+    clock.machine("check", secs, console)
     results = style + binding_examples() + bindings + judge(console, finished)
     results += kmemleak_results(console)
     results += cpu_machine_check(console, "default", True, True)
@@ -53,6 +58,7 @@ def cmd_check(args):
              L2_BIND + "run /extra/vc-vmm -m device %s %d %s\n" % (L2_DEV, L2_BAR, L2_BASE))
     console, ksecs, finished = boot("check-kvm-off", steps, echo=args.verbose,
                                     append=" kvm-arm.cacheable_pfnmap=0", nested=True)
+    clock.machine("check-kvm-off", ksecs, console)
     results += [("kvm-off: " + n, s) for n, s in judge(console, finished)]
     results += compare_caps(caps, kvm_caps(console), "kvm-arm.cacheable_pfnmap=0")
     secs += ksecs
@@ -64,6 +70,7 @@ def cmd_check(args):
                                   % (m, L2_DEV, L2_BAR, L2_BASE) for m in ("plain", "nofwb"))
     console, nsecs, finished = boot("check-nofwb", steps + nofwb_vmm, echo=args.verbose,
                                     machine=NOFWB_MACHINE, tag="nofwb", nested=True)
+    clock.machine("check-nofwb", nsecs, console)
     results += [("no-fwb: " + n, s) for n, s in judge(console, finished)]
     results += cpu_machine_check(console, "no-FWB", False, False)
     nofwb = kvm_caps(console)
@@ -72,6 +79,7 @@ def cmd_check(args):
     secs += nsecs
     console, nsecs, finished = boot("check-nodic", steps, echo=args.verbose,
                                     machine=NODIC_MACHINE, tag="nodic")
+    clock.machine("check-nodic", nsecs, console)
     results += [("no-dic: " + n, s) for n, s in judge(console, finished)]
     results += cpu_machine_check(console, "FWB-without-DIC", True, False)
     secs += nsecs
@@ -80,18 +88,21 @@ def cmd_check(args):
     # without ras=on. (The unpatched stage-2 decision's run is in kvm-off.)
     console, nsecs, finished = boot("check-nested", nested_steps(["ram", "noras"]),
                                     echo=args.verbose, nested=True)
+    clock.machine("check-nested", nsecs, console)
     results += [("nested: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
     # 64 KiB pages: a PMD maps 512 MiB, a failure takes a 64 KiB page.
     steps = LOAD + KUNIT + "".join("run /bin/%s\n" % t for t in SELFTESTS_64K)
     console, nsecs, finished = boot("check-64k", steps, echo=args.verbose, kout=KOUT_64K,
                                     append=" kunit.enable=1")
+    clock.machine("check-64k", nsecs, console)
     results += [("64k: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
     # The ACPI machine's GPU in a guest with our backend (make bench runs the
     # in-tree driver after it and prints the two side by side).
     console, nsecs, finished = boot("check-nested-acpi", NESTED_ACPI, echo=args.verbose,
                                     acpi=True, nested=True)
+    clock.machine("check-nested-acpi", nsecs, console)
     results += [("nested-acpi: " + n, s) for n, s in judge(console, finished)]
     secs += nsecs
     # The ACPI machine: the Grace Hopper backend and the in-tree peer.
@@ -105,8 +116,10 @@ def cmd_check(args):
              "setenv VC_STRESS_REPORT 0\n" + GROUP + both_apis(ACPI_SELFTESTS) +
              "run /bin/vc-parity\nrmmod nvgrace_gpu_vfio_pci\n")
     console, asecs, finished = boot("check-acpi", steps, echo=args.verbose, acpi=True)
+    clock.machine("check-acpi", asecs, console)
     results += [("acpi: " + n, s) for n, s in judge(console, finished)]
     stress_side_by_side(console)
+    clock.report()
     print("\n== results (consoles: %s; %.0f s in the devicetree machines, "
           "%.0f s in the ACPI one)" % (os.path.join(GUEST, "check*.log"), secs, asecs))
     for name, status in results:

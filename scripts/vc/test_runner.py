@@ -15,6 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from vc import machine, plan  # noqa: E402
+from vc.clock import Clock  # noqa: E402
 from vc.common import REPO  # noqa: E402
 from vc.verdict import judge, kmemleak_results  # noqa: E402
 
@@ -47,9 +48,22 @@ class Verdict(unittest.TestCase):
                 self.assertTrue(failed(judge("VC-INIT\n" + text + "VC-DONE\n", True)))
 
     def test_passed_selftest_counts(self):
-        res = judge("VC-INIT\nVC-RUN-BEGIN /bin/t\nok 1 global.x\nVC-RUN-END /bin/t rc=0\n"
-                    "VC-DONE\n", True)
+        res = judge("VC-INIT\nVC-RUN-BEGIN /bin/t\nok 1 global.x\nVC-RUN-END /bin/t rc=0 "
+                    "secs=1.5\nVC-DONE\n", True)
         self.assertIn("PASS", [s for n, s in res if "global.x" in n])
+        self.assertFalse(failed(res))
+
+    def test_nonzero_exit_fails(self):
+        res = judge("VC-INIT\nVC-RUN-BEGIN /bin/t\nok 1 global.x\nVC-RUN-END /bin/t rc=10 "
+                    "secs=0.0\nVC-DONE\n", True)
+        self.assertTrue(failed(res))
+
+    def test_clock_reads_program_time(self):
+        clock = Clock()
+        clock.machine("m", 12.0, "VC-RUN-BEGIN /bin/a\nVC-RUN-END /bin/a rc=0 secs=7.5\n"
+                      "VC-RUN-END /bin/b signal=11 secs=0.5\n")
+        self.assertEqual(clock.steps, [("machine m", 12.0)])
+        self.assertEqual(sorted(clock.programs), [(0.5, "m", "b"), (7.5, "m", "a")])
 
     def test_unfinished_run_fails(self):
         self.assertTrue(failed(judge("VC-INIT\n", False)))

@@ -82,7 +82,7 @@ def user_results(console):
         if prog is None:
             continue
         if l.startswith("VC-RUN-END "):
-            if "rc=0" not in l and not seen_fail:
+            if "rc=0" not in l.split() and not seen_fail:
                 results.append((prog + " (exit)", "FAIL"))
             prog = None
             continue

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_ARGS 32
@@ -47,8 +48,18 @@ static int split(char *line, char **argv)
 	return argc;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* VC-RUN-END carries the program's wall time: make check's time table. */
 static int run(char **argv)
 {
+	double start = now();
 	int status;
 	pid_t pid;
 
@@ -63,9 +74,11 @@ static int run(char **argv)
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		status = 255 << 8;
 	if (WIFSIGNALED(status))
-		printf("VC-RUN-END %s signal=%d\n", argv[0], WTERMSIG(status));
+		printf("VC-RUN-END %s signal=%d secs=%.1f\n", argv[0],
+		       WTERMSIG(status), now() - start);
 	else
-		printf("VC-RUN-END %s rc=%d\n", argv[0], WEXITSTATUS(status));
+		printf("VC-RUN-END %s rc=%d secs=%.1f\n", argv[0],
+		       WEXITSTATUS(status), now() - start);
 	fflush(stdout);
 	return 0;
 }
