@@ -38,15 +38,16 @@ module_param(online_size, ulong, 0444);
 
 #define WB_LEN	SZ_64K
 
+/* Notices: the guest boots with loglevel=6, its informational messages off. */
 static void result(const char *name, bool ok, const char *detail)
 {
-	pr_info("VC-L2-RESULT %s %s %s\n", name, ok ? "ok" : "fail", detail);
+	pr_notice("VC-L2-RESULT %s %s %s\n", name, ok ? "ok" : "fail", detail);
 }
 
 static void announce(const char *what)
 {
 	/* Printed before the access: if it faults, the console names it. */
-	pr_info("VC-L2-TRY %s\n", what);
+	pr_notice("VC-L2-TRY %s\n", what);
 }
 
 static bool check_unaligned(void *base)
@@ -86,8 +87,8 @@ static bool check_lse(void *base)
 
 	/* The CPU's own ID register: the kernel may be built without LSE. */
 	if (cpuid_feature_extract_unsigned_field(isar0, ID_AA64ISAR0_EL1_ATOMIC_SHIFT) < 2) {
-		pr_info("VC-L2-TRY lse: the CPU has no LSE atomics (ID_AA64ISAR0_EL1 %#llx)\n",
-			isar0);
+		pr_notice("VC-L2-TRY lse: the CPU has no LSE atomics (ID_AA64ISAR0_EL1 %#llx)\n",
+			  isar0);
 		return false;
 	}
 	announce("lse");
@@ -110,7 +111,7 @@ static bool check_dc_zva(void *base)
 	u8 *p = base + 4 * 4096;
 
 	if (dczid & BIT(4)) {
-		pr_info("VC-L2-TRY dc-zva: prohibited (DCZID_EL0 %#llx)\n", dczid);
+		pr_notice("VC-L2-TRY dc-zva: prohibited (DCZID_EL0 %#llx)\n", dczid);
 		return false;
 	}
 	announce("dc-zva");
