@@ -15,7 +15,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from vc import machine, plan  # noqa: E402
-from vc.clock import Clock  # noqa: E402
+import threading  # noqa: E402
+
+from vc.clock import Beside, Clock  # noqa: E402
 from vc.common import REPO  # noqa: E402
 from vc.verdict import judge, kmemleak_results  # noqa: E402
 
@@ -64,6 +66,22 @@ class Verdict(unittest.TestCase):
                       "VC-RUN-END /bin/b signal=11 secs=0.5\n")
         self.assertEqual(clock.steps, [("machine m", 12.0)])
         self.assertEqual(sorted(clock.programs), [(0.5, "m", "b"), (7.5, "m", "a")])
+
+    def test_beside_runs_niced_and_collects(self):
+        def step():
+            nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            return [("niced %d" % nice, "PASS")]
+
+        def crash():
+            raise OSError("boom")
+
+        clock = Clock()
+        before = os.getpriority(os.PRIO_PROCESS, 0)
+        res = Beside(clock, [("a", step), ("b", crash)]).join()
+        self.assertEqual(res[0], ("niced 19", "PASS"))
+        self.assertEqual(res[1][1], "FAIL")
+        self.assertEqual(os.getpriority(os.PRIO_PROCESS, 0), before)   # ours unchanged
+        self.assertEqual([n for n, _ in clock.steps], ["a (beside the machines)"])
 
     def test_unfinished_run_fails(self):
         self.assertTrue(failed(judge("VC-INIT\n", False)))
