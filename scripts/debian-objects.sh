@@ -8,7 +8,10 @@
 # survive olddefconfig.
 #
 # usage: debian-objects.sh REPO BUILD FLAVOUR...
-#	FLAVOUR: arm64, arm64-16k or amd64 (Debian's names)
+#	FLAVOUR: arm64, arm64-16k or amd64 (Debian's names), or arm64-64k:
+#	Debian's arm64 config at 64 KiB pages, what Grace systems run (Debian
+#	ships no 64K flavour; Ubuntu's arm64-64k and RHEL's aarch64-64k are
+#	such kernels)
 set -euo pipefail
 repo=$1
 build=$2
@@ -38,6 +41,7 @@ fetch_configs() {
 config_of() {
 	case $1 in
 	arm64|arm64-16k) echo "$cfgdir/arm64/usr/src/linux-config-6.12/config.arm64_none_$1.xz" ;;
+	arm64-64k) config_of arm64 ;;
 	amd64) echo "$cfgdir/amd64/usr/src/linux-config-6.12/config.amd64_none_amd64.xz" ;;
 	*) echo "debian: unknown flavour $1" >&2; exit 1 ;;
 	esac
@@ -99,7 +103,7 @@ for flavour in "$@"; do
 	}
 	mkdir -p "$kout"
 	cfg=$(config_of "$flavour")
-	stamp=$( (xzcat "$cfg"; find "$repo" -name Kconfig -not -path '*/.build/*' -exec cat {} +;
+	stamp=$( (echo "$flavour"; xzcat "$cfg"; find "$repo" -name Kconfig -not -path '*/.build/*' -exec cat {} +;
 		  cat "$repo"/patches/*.patch) | sha1sum)
 	if [ "$(cat "$kout/.vc-config" 2>/dev/null)" != "$stamp" ]; then
 		xzcat "$cfg" > "$kout/.config"
@@ -110,10 +114,14 @@ for flavour in "$@"; do
 		# and the devicetree one wants OF, which x86 can have.
 		[ "$karch" = arm64 ] || "$ksrc/scripts/config" --file "$kout/.config" \
 			-e COMPILE_TEST -e OF
+		[ "$flavour" != arm64-64k ] || "$ksrc/scripts/config" --file "$kout/.config" \
+			-d ARM64_4K_PAGES -e ARM64_64K_PAGES
 		for o in $ours; do
 			"$ksrc/scripts/config" --file "$kout/.config" -m "$o"
 		done
 		kmake -s olddefconfig > "$log" 2>&1 || { cat "$log"; exit 1; }
+		[ "$flavour" != arm64-64k ] || grep -qx CONFIG_ARM64_64K_PAGES=y "$kout/.config" ||
+			{ echo "debian $flavour: 64 KiB pages did not survive olddefconfig" >&2; exit 1; }
 		for o in $ours; do
 			grep -qx "CONFIG_$o=m" "$kout/.config" ||
 				{ echo "debian $flavour: CONFIG_$o=m did not survive olddefconfig" >&2; exit 1; }

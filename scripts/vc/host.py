@@ -198,7 +198,7 @@ def series_check():
 
 def debian_objects():
     """Debian's own configs plus ours: our objects and those we touch, W=1."""
-    return [r for flavour in ("arm64", "arm64-16k", "amd64")
+    return [r for flavour in ("arm64", "arm64-16k", "arm64-64k", "amd64")
             for r in host_script("debian-objects.sh",
                                  "Debian %s config + CONFIG_VFIO_COHERENT=m: "
                                  "W=1 clean" % flavour, flavour)]
