@@ -9,14 +9,14 @@ console would make every other result worthless.
 
 import os
 import re
+import subprocess
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from vc import machine, plan  # noqa: E402
-import threading  # noqa: E402
-
 from vc.clock import Beside, Clock  # noqa: E402
 from vc.common import REPO  # noqa: E402
 from vc.verdict import judge, kmemleak_results  # noqa: E402
@@ -70,7 +70,8 @@ class Verdict(unittest.TestCase):
     def test_beside_runs_niced_and_collects(self):
         def step():
             nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-            return [("niced %d" % nice, "PASS")]
+            child = subprocess.run(["nice"], capture_output=True, text=True).stdout.strip()
+            return [("niced %d, child %s" % (nice, child), "PASS")]
 
         def crash():
             raise OSError("boom")
@@ -78,7 +79,7 @@ class Verdict(unittest.TestCase):
         clock = Clock()
         before = os.getpriority(os.PRIO_PROCESS, 0)
         res = Beside(clock, [("a", step), ("b", crash)]).join()
-        self.assertEqual(res[0], ("niced 19", "PASS"))
+        self.assertEqual(res[0], ("niced 19, child 19", "PASS"))   # and what it starts
         self.assertEqual(res[1][1], "FAIL")
         self.assertEqual(os.getpriority(os.PRIO_PROCESS, 0), before)   # ours unchanged
         self.assertEqual([n for n, _ in clock.steps], ["a (beside the machines)"])
