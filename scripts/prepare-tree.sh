@@ -49,9 +49,14 @@ if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 			exit 1
 		}
 	done
+	# A file that changed is newer than its objects, also when it went
+	# back to its pristine copy (a patch dropped): cp -p kept that one's
+	# old time.
 	(cd "$before" && find . -type f) | while read -r f; do
 		if cmp -s "$before/$f" "$ksrc/$f"; then
 			touch -r "$before/$f" "$ksrc/$f"
+		else
+			touch "$ksrc/$f"
 		fi
 	done
 	rm -rf "$before"
