@@ -20,7 +20,7 @@ TOOLDIR		:= $(KSRC)/tools/testing/vfio-coherent
 # The selftests' helper library (lib/*.c), linked into every guest program.
 LIBVC		:= $(GUEST)/libvc.a
 
-.PHONY: all deps kernel kernel-release kernel-64k objects-64k guest check check-64k demo bench run lint \
+.PHONY: all deps base-update kernel kernel-release kernel-64k objects-64k guest check check-64k demo bench run lint \
 	series debian-objects docs clean distclean
 
 all: kernel guest
@@ -120,6 +120,13 @@ objects-64k: deps
 		> $(BUILD)/objects-64k.log 2>&1 || { cat $(BUILD)/objects-64k.log; exit 1; }
 	@! grep -E 'warning:|error:' $(BUILD)/objects-64k.log
 	@echo "  64K     $(C64K_OBJS): no warning"
+
+# Try the series on the newest Debian base the archive offers (or
+# TO=VERSION) and move the pin in bases/6.12.conf when it holds; prints per
+# patch what happened. Needs neither root nor QEMU; not part of check.
+base-update:
+	@PYTHONPATH=$(REPO)/scripts python3 $(REPO)/scripts/base_update.py $(if $(TO),--to $(TO)) \
+		$(if $(DRY),--dry-run)
 
 # The patch series for Debian's linux-source-6.12 (scripts/series.txt), with
 # a cover letter, in $(BUILD)/series/out; make check also applies it with

@@ -14,7 +14,7 @@ ksrc=$build/linux
 odir=${VC_KOUT:-out}
 kout=$ksrc/$odir
 mkdir -p "$build"
-exec 9>"$build/kernel.lock"
+exec 9>"${VC_LOCK:-$build/kernel.lock}"
 if ! flock -n 9; then
 	echo "  LOCK    another kernel build is running; waiting"
 	flock 9

@@ -18,31 +18,37 @@ build=$2
 shift 2
 ksrc=$build/linux
 cfgdir=$build/debian-configs
+REPO=$repo
+. "$repo/scripts/base.sh"
+# Debian's configs come with the same version as the source.
+cfg_pkg=linux-config-${BASE_PACKAGE#linux-source-}
 
 # --- Debian's configs, fetched once from the archive ------------------------
 fetch_configs() {
 	local arch url deb
-	[ -e "$cfgdir/.done" ] && return
+	# The configs of the pinned base's version, fetched anew when it moves.
+	[ "$(cat "$cfgdir/.done" 2>/dev/null)" = "$cfg_pkg=$BASE_VERSION" ] && return
+	rm -rf "$cfgdir"
 	mkdir -p "$cfgdir"
 	# The amd64 package's address gives the arm64 one: same pool, same version.
-	url=$(cd "$cfgdir" && apt-get download --print-uris linux-config-6.12 |
+	url=$(cd "$cfgdir" && apt-get download --print-uris "$cfg_pkg=$BASE_VERSION" |
 	      sed -n "s/^'\([^']*\)'.*/\1/p" | head -1)
-	[ -n "$url" ] || { echo "debian: no linux-config-6.12 in the apt sources" >&2; exit 1; }
+	[ -n "$url" ] || { echo "debian: no $cfg_pkg=$BASE_VERSION in the apt sources" >&2; exit 1; }
 	for arch in amd64 arm64; do
 		deb=$cfgdir/linux-config-$arch.deb
 		curl -sfL -o "$deb" "${url%_amd64.deb}_$arch.deb" ||
 			{ echo "debian: cannot fetch ${url%_amd64.deb}_$arch.deb" >&2; exit 1; }
 		dpkg-deb -x "$deb" "$cfgdir/$arch"
 	done
-	echo "${url##*/}" > "$cfgdir/.done"
+	echo "$cfg_pkg=$BASE_VERSION" > "$cfgdir/.done"
 }
 
 # Debian's config file for FLAVOUR.
 config_of() {
 	case $1 in
-	arm64|arm64-16k) echo "$cfgdir/arm64/usr/src/linux-config-6.12/config.arm64_none_$1.xz" ;;
+	arm64|arm64-16k) echo "$cfgdir/arm64/usr/src/$cfg_pkg/config.arm64_none_$1.xz" ;;
 	arm64-64k) config_of arm64 ;;
-	amd64) echo "$cfgdir/amd64/usr/src/linux-config-6.12/config.amd64_none_amd64.xz" ;;
+	amd64) echo "$cfgdir/amd64/usr/src/$cfg_pkg/config.amd64_none_amd64.xz" ;;
 	*) echo "debian: unknown flavour $1" >&2; exit 1 ;;
 	esac
 }
@@ -83,7 +89,7 @@ objects() {
 }
 
 fetch_configs
-exec 9>"$build/kernel.lock"
+exec 9>"${VC_LOCK:-$build/kernel.lock}"
 flock 9
 "$repo/scripts/prepare-tree.sh" "$repo" "$build"
 export CCACHE_BASEDIR=$ksrc CCACHE_NOHASHDIR=true CCACHE_COMPILERCHECK=content

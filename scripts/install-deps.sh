@@ -1,10 +1,14 @@
 #!/bin/bash
 # Install the host packages the build and the emulated machine need.
 # Idempotent; runs as root on Debian 12 (bookworm).  QEMU >= 10 comes from
-# bookworm-backports, added by reusing the mirror of the existing entry.
+# bookworm-backports, added by reusing the mirror of the existing entry. The
+# kernel source is the pinned version of bases/$VC_BASE.conf, installed (or
+# downgraded) to exactly that version.
 set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/base.sh"
 
-PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccache make
+PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccache make
 bc bison flex libssl-dev libelf-dev cpio xz-utils device-tree-compiler python3
 kmod rsync sparse qemu-efi-aarch64 acpica-tools dt-schema yamllint erofs-utils
 curl python3-sphinx"
@@ -13,6 +17,9 @@ missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
+have=$(dpkg-query -W -f='${Status} ${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
+[ "$have" = "install ok installed $BASE_VERSION" ] ||
+	missing="$missing $BASE_PACKAGE=$BASE_VERSION"
 need_qemu=1
 if command -v qemu-system-aarch64 >/dev/null 2>&1; then
 	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
@@ -36,7 +43,16 @@ if [ $need_qemu = 1 ] && [ ! -e "$bp" ]; then
 		"$uri" "$key" > "$bp"
 fi
 apt-get update -qq
-[ -n "$missing" ] && apt-get install -y -qq --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	# --allow-downgrades: the pin may be older than what is installed.
+	apt-get install -y -qq --no-install-recommends --allow-downgrades $missing || {
+		echo "install-deps: cannot install$missing" >&2
+		echo "install-deps: the archive lists $BASE_PACKAGE" \
+			"$(apt-cache madison "$BASE_PACKAGE" | awk '{print $3}' | xargs)" >&2
+		echo "install-deps: if $BASE_VERSION is gone, move the pin: make base-update" >&2
+		exit 1
+	}
+fi
 if [ $need_qemu = 1 ]; then
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 		qemu-system-arm qemu-utils

@@ -1,23 +1,50 @@
 #!/bin/bash
-# Assemble the kernel tree: extract Debian's linux-source-6.12 once, apply our
-# patches (re-applied from pristine copies when they change), and link our
-# overlay files into it so edits are seen without copying the tree again.
+# Assemble the kernel tree: extract the pinned Debian kernel source
+# (bases/$VC_BASE.conf) once, apply our patches (re-applied from pristine
+# copies when they change), and link our overlay files into it so edits are
+# seen without copying the tree again. A tree of another base version is
+# extracted anew.
 #
 # usage: prepare-tree.sh REPO BUILD
+#	VC_KERNEL_TARBALL=PATH VC_BASE_VERSION=V: another tarball, Debian
+#	version V of the package (make base-update)
 set -euo pipefail
 repo=$1
 build=$2
 ksrc=$build/linux
-tarball=${VC_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+REPO=$repo
+. "$repo/scripts/base.sh"
+tarball=${VC_KERNEL_TARBALL:-$BASE_TARBALL}
+want=$BASE_VERSION
+
+# The version of $tarball: the package's when it is the installed one.
+have=$want
+if [ -z "${VC_KERNEL_TARBALL:-}" ]; then
+	have=$(dpkg-query -W -f='${Status} ${Version}' "$BASE_PACKAGE" 2>/dev/null |
+	       sed -n 's/^install ok installed //p')
+fi
+if [ "$have" != "$want" ] || [ ! -r "$tarball" ]; then
+	echo "prepare: the series is tested on $BASE_PACKAGE $want," \
+		"this machine has ${have:-none}" >&2
+	echo "prepare: install it with: apt-get install --allow-downgrades $BASE_PACKAGE=$want" \
+		"(or make deps as root)" >&2
+	exit 1
+fi
 
 mkdir -p "$build"
-if [ ! -e "$ksrc/.vc-extracted" ]; then
-	[ -r "$tarball" ] || { echo "prepare: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
-	rm -rf "$ksrc" "$build/linux-source-6.12" "$build/pristine" "$build/overlay.list"
-	echo "  EXTRACT $tarball"
+if [ "$(cat "$ksrc/.vc-extracted" 2>/dev/null)" != "$want" ]; then
+	rm -rf "$ksrc" "$build/$BASE_DIR" "$build/pristine" "$build/overlay.list"
+	echo "  EXTRACT $tarball ($want)"
 	tar xf "$tarball" -C "$build"
-	mv "$build/linux-source-6.12" "$ksrc"
-	touch "$ksrc/.vc-extracted"
+	mv "$build/$BASE_DIR" "$ksrc"
+	# The tarball holds the upstream version only: it must be the pin's.
+	kv=$(make -s -C "$ksrc" kernelversion)
+	[ "$kv" = "${want%%-*}" ] || {
+		echo "prepare: $tarball holds Linux $kv, $want is ${want%%-*}" >&2
+		rm -rf "$ksrc"
+		exit 1
+	}
+	echo "$want" > "$ksrc/.vc-extracted"
 fi
 
 # --- patches: small edits to existing kernel files --------------------------
@@ -44,7 +71,7 @@ if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 		done
 		echo "  PATCH   $(basename "$p")"
 		patch -d "$ksrc" -p1 -s -N --no-backup-if-mismatch < "$p" || {
-			echo "prepare: $(basename "$p") does not apply to $(make -s -C "$ksrc" kernelversion)" >&2
+			echo "prepare: $(basename "$p") does not apply to $BASE_PACKAGE $want" >&2
 			rm -f "$ksrc/.vc-patches"
 			exit 1
 		}

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""The patch series for Debian's linux-source-6.12 (scripts/series.txt).
+"""The patch series for the pinned Debian base (bases/6.12.conf: Debian's
+linux-source-6.12), as scripts/series.txt says.
 
     series.py write    commit each patch onto the pristine tree, write the
                        series with a cover letter to BUILD/series/out
@@ -22,13 +23,16 @@ import subprocess
 import sys
 import time
 
+from vc import base
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("VC_BUILD", os.path.join(REPO, ".build"))
 KSRC = os.path.join(BUILD, "linux")
 SERIES = os.path.join(BUILD, "series")
 TREE = os.path.join(SERIES, "linux")
 OUT = os.path.join(SERIES, "out")
-TARBALL = os.environ.get("VC_KERNEL_TARBALL", "/usr/src/linux-source-6.12.tar.xz")
+BASE = base.pinned()
+TARBALL = os.environ.get("VC_KERNEL_TARBALL", BASE.tarball)
 MANIFEST = os.path.join(REPO, "scripts", "series.txt")
 # Our kernel-side files: the overlay prepare-tree.sh links into the tree,
 # less our test machine's own tools (tools/testing/vfio-coherent).
@@ -172,21 +176,27 @@ def overlay_files():
 # --- the pristine tree --------------------------------------------------------
 
 def pristine():
-    """BUILD/series/linux at tag "debian", clean."""
-    if not os.path.exists(os.path.join(TREE, ".git")):
+    """BUILD/series/linux at tag "debian", clean: the pinned base, made anew
+    when the pin moves."""
+    stamp = os.path.join(SERIES, ".vc-base")
+    made = open(stamp).read().strip() if os.path.exists(stamp) else None
+    if made != BASE.version or not os.path.exists(os.path.join(TREE, ".git")):
         print("  SERIES  pristine git tree from %s" % TARBALL, flush=True)
         shutil.rmtree(SERIES, ignore_errors=True)
         os.makedirs(SERIES)
         run("tar", "xf", TARBALL, "-C", SERIES, cwd=SERIES)
-        os.rename(os.path.join(SERIES, "linux-source-6.12"), TREE)
+        os.rename(os.path.join(SERIES, BASE.topdir), TREE)
         git("init", "-q")
         git("config", "user.name", "vfio-coherent")
         git("config", "user.email", "vfio-coherent@localhost")
         git("config", "core.autocrlf", "false")
         git("add", "-A", "-f")
         version = run("make", "-s", "kernelversion", capture_output=True).stdout.strip()
-        git("commit", "-q", "-m", "Debian linux-source-6.12 %s" % version)
+        git("commit", "-q", "-m", "Debian %s %s (Linux %s)" % (BASE.package, BASE.version,
+                                                                 version))
         git("tag", "debian")
+        with open(stamp, "w") as f:
+            f.write(BASE.version + "\n")
     git("checkout", "-q", "-f", "--detach", "debian")
     git("clean", "-q", "-fdx", "-e", "out-bisect")
 
@@ -259,7 +269,7 @@ def cmd_write():
 def cover(n):
     path = glob.glob(os.path.join(OUT, "0000-*.patch"))[0]
     text = open(path).read()
-    version = git("log", "-1", "--format=%s", "debian").split()[-1]
+    version = BASE.version
     blurb = open(os.path.join(REPO, "scripts", "series-cover.txt")).read().strip()
     blurb = blurb.replace("@VERSION@", version).replace("@N@", str(n))
     text = text.replace("*** SUBJECT HERE ***",

@@ -33,8 +33,22 @@ from vc.plan import *  # noqa: F401,F403
 from vc.machine import *  # noqa: F401,F403
 from vc.verdict import *  # noqa: F401,F403
 from vc.host import *  # noqa: F401,F403
+from vc import base as vcbase
 from vc import test_runner
 from vc.clock import Beside, Clock
+
+
+def newer_base_note():
+    """One line when Debian's archive has a newer base than the pin (never a
+    result: a Debian release must not turn CI red by itself)."""
+    pin = vcbase.pinned()
+    newer = vcbase.newer_in_archive(pin)
+    if newer:
+        print("base: Debian's archive has %s %s, newer than the pinned %s: "
+              "make base-update tries it" % (pin.package, newer, pin.version))
+    else:
+        print("base: %s %s is pinned; the archive has nothing newer" %
+              (pin.package, pin.version))
 
 
 def cmd_check(args):
@@ -117,6 +131,7 @@ def cmd_check(args):
     clock.report()
     print("\n== results (consoles: %s; %.0f s in the devicetree machines, "
           "%.0f s in the ACPI one)" % (os.path.join(GUEST, "check*.log"), secs, asecs))
+    newer_base_note()
     return summary(results)
 
 
