@@ -16,9 +16,11 @@
 #include <kunit/test.h>
 #include <kunit/try-catch.h>
 #include <linux/completion.h>
+#include <linux/cper.h>
 #include <linux/fs.h>
 #include <linux/memory-failure.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <acpi/ghes.h>
 
 #include "internal.h"
@@ -314,6 +316,108 @@ static void mf_test_ghes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->calls, 1);
 	KUNIT_EXPECT_EQ(test, t->last_pfn, MF_TEST_PFN + 3);
 }
+
+/* Append a CPER section of @size bytes to the error status block in @buf. */
+static void mf_test_add(u8 *buf, size_t *len, const guid_t *type,
+			const void *payload, u32 size)
+{
+	struct acpi_hest_generic_status *estatus = (void *)buf;
+	struct acpi_hest_generic_data gdata = {
+		.error_severity = CPER_SEV_RECOVERABLE,
+		.error_data_length = size,
+	};
+
+	memcpy(gdata.section_type, type, sizeof(gdata.section_type));
+	memcpy(buf + *len, &gdata, sizeof(gdata));
+	memcpy(buf + *len + sizeof(gdata), payload, size);
+	*len += sizeof(gdata) + size;
+	estatus->data_length = *len - sizeof(*estatus);
+}
+
+/* What an error status block built by mf_test_ghes_proc() holds. */
+enum mf_test_record { MF_TEST_MEM_ARM, MF_TEST_ARM_MEM, MF_TEST_ARM };
+
+/*
+ * ghes_do_proc() on a record of recoverable sections: memory at @addr and
+ * an ARM processor error without an address, in the order @record says,
+ * or the ARM one alone; @sync: as if notified by SEA. Whether it left
+ * memory_failure() queued, and in *@sigbus whether it sent SIGBUS to this
+ * thread (taken back before returning).
+ */
+static bool mf_test_ghes_proc(struct kunit *test, enum mf_test_record record,
+			      u64 addr, bool sync, bool *sigbus)
+{
+	struct acpi_hest_generic generic = {
+		.notify.type = sync ? ACPI_HEST_NOTIFY_SEA : ACPI_HEST_NOTIFY_POLLED,
+	};
+	struct ghes ghes = { .generic = &generic };
+	struct cper_sec_mem_err mem = {
+		.validation_bits = CPER_MEM_VALID_PA,
+		.physical_addr = addr,
+	};
+	struct cper_sec_proc_arm arm = {};
+	size_t len = sizeof(struct acpi_hest_generic_status);
+	u8 *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	bool queued;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	((struct acpi_hest_generic_status *)buf)->error_severity = CPER_SEV_RECOVERABLE;
+	if (record == MF_TEST_MEM_ARM)
+		mf_test_add(buf, &len, &CPER_SEC_PLATFORM_MEM, &mem, sizeof(mem));
+	mf_test_add(buf, &len, &CPER_SEC_PROC_ARM, &arm, sizeof(arm));
+	if (record == MF_TEST_ARM_MEM)
+		mf_test_add(buf, &len, &CPER_SEC_PLATFORM_MEM, &mem, sizeof(mem));
+
+	queued = ghes_do_proc(&ghes, (void *)buf);
+	/* A KUnit case runs in a kthread of its own: take the signal back. */
+	*sigbus = sigismember(&current->pending.signal, SIGBUS);
+	flush_signals(current);
+	return queued;
+}
+
+/*
+ * A memory section in a registered range stays queued whatever sections
+ * follow it: an ARM processor section without an address must not turn
+ * "queued" back to false, or a synchronous error gets a plain SIGBUS at
+ * once, before the BUS_MCEERR_AR that memory_failure() sends with the
+ * address (QEMU stops on a plain SIGBUS instead of forwarding the error).
+ * 6.12.117 and older did that: queued = ... for each section.
+ */
+static void mf_test_ghes_sections(struct kunit *test)
+{
+	struct mf_test_space *t = mf_test_space(test, MF_TEST_PFN,
+						MF_TEST_PFN + 15);
+	u64 addr = PFN_PHYS((u64)MF_TEST_PFN + 5);
+	enum mf_test_record record;
+	bool sigbus;
+	int i;
+
+	if (!IS_ENABLED(CONFIG_ACPI_APEI_MEMORY_FAILURE))
+		kunit_skip(test, "GHES without ACPI_APEI_MEMORY_FAILURE");
+	KUNIT_ASSERT_EQ(test, mf_test_register(test, t), 0);
+
+	for (i = 0; i < 4; i++) {
+		bool sync = i & 1;
+
+		record = i < 2 ? MF_TEST_MEM_ARM : MF_TEST_ARM_MEM;
+		reinit_completion(&t->failed);
+		KUNIT_EXPECT_TRUE_MSG(test, mf_test_ghes_proc(test, record, addr, sync,
+							      &sigbus),
+				      "record %d, sync %d: not queued", record, sync);
+		KUNIT_EXPECT_FALSE_MSG(test, sigbus, "record %d, sync %d: plain SIGBUS",
+				       record, sync);
+		KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&t->failed, 10 * HZ), 0);
+		KUNIT_EXPECT_EQ(test, t->last_pfn, MF_TEST_PFN + 5);
+	}
+	KUNIT_EXPECT_EQ(test, t->calls, 4);
+
+	/* The contrast: nothing to queue, and a synchronous error is signalled. */
+	KUNIT_EXPECT_FALSE(test, mf_test_ghes_proc(test, MF_TEST_ARM, addr, false, &sigbus));
+	KUNIT_EXPECT_FALSE(test, sigbus);
+	KUNIT_EXPECT_FALSE(test, mf_test_ghes_proc(test, MF_TEST_ARM, addr, true, &sigbus));
+	KUNIT_EXPECT_TRUE(test, sigbus);
+	KUNIT_EXPECT_EQ(test, t->calls, 4);
+}
 #endif
 
 /*
@@ -378,6 +482,7 @@ static struct kunit_case mf_pfn_test_cases[] = {
 	KUNIT_CASE(mf_test_range_has_struct_page),
 #ifdef CONFIG_ACPI_APEI_GHES
 	KUNIT_CASE(mf_test_ghes),
+	KUNIT_CASE(mf_test_ghes_sections),
 #endif
 	KUNIT_CASE(mf_test_cleanup_on_abort),
 	{}
