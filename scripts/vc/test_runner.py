@@ -36,6 +36,7 @@ class Verdict(unittest.TestCase):
         "BUG": "[    1.0] BUG: sleeping function called from invalid context\n",
         "KASAN": "[    1.0] BUG: KASAN: slab-use-after-free in foo+0x1/0x2\n",
         "lockdep": "[    1.0] WARNING: possible circular locking dependency detected\n",
+        "bad pud": "[    1.0] mm/mremap.c:51: bad pud 00e8000230000fc1.\n",
         "failed step": "VC-STEP-FAIL insmod /lib/modules/x.ko\n",
         "failed selftest": "VC-RUN-BEGIN /bin/t\nnot ok 1 global.x\nVC-RUN-END /bin/t rc=1\n",
         "crashed selftest": "VC-RUN-BEGIN /bin/t\nok 1 global.x\nVC-RUN-END /bin/t signal=11\n",

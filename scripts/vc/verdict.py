@@ -20,7 +20,9 @@ OUR_CODE = re.compile(r"vfio_coherent|memory_failure_pfn|pfn_address_space|"
 KERNEL_ERRORS = re.compile(
     r"(-+\[ cut here \]-+|\bBUG:|\bOops\b|KASAN:|UBSAN:|WARNING: |"
     r"INFO: possible|INFO: task .* blocked|Kernel panic|Unable to handle kernel|"
-    r"\bcircular locking dependency\b|inconsistent lock state)")
+    r"\bcircular locking dependency\b|inconsistent lock state|"
+    # mm clearing a page table entry it did not understand (pXd_clear_bad())
+    r": bad (pgd|p4d|pud|pmd|pte)\b)")
 
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 

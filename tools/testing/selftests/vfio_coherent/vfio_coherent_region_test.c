@@ -704,6 +704,92 @@ TEST_F(region, mmap_block_paths)
 	munmap(hole, len + blk);
 }
 
+/* A block-aligned address with room for @len bytes and a block more. */
+static unsigned char *block_hole(size_t len, size_t blk, void **hole)
+{
+	*hole = mmap(NULL, len + 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*hole == MAP_FAILED)
+		return NULL;
+	return (unsigned char *)(((uintptr_t)*hole + blk - 1) & ~(uintptr_t)(blk - 1));
+}
+
+/*
+ * Whether the kernel logged a page table entry it found "bad" since the
+ * last look ("bad pud", "bad pmd", ...): what mremap did with a block
+ * leaf before it learnt to move or split one.
+ */
+static int logged_bad_entry(int kmsg)
+{
+	return vc_kmsg_has(kmsg, ": bad p");
+}
+
+/*
+ * mremap of block-mapped aperture memory (1 GiB PUDs with 4 KiB pages) on
+ * the paths mmap_block_paths does not take: whole blocks moved to an
+ * address that is not block-aligned (each block is split, then refaults
+ * there), and a partial extent [p + 4K, p + blk) moved away (the VMA split
+ * at p + 4K splits the block first). The data stays right, no entry is
+ * cleared as "bad", and nothing of the aperture stays reachable at the
+ * old addresses.
+ */
+TEST_F(region, mmap_block_mremap)
+{
+	size_t blk = vc_host_block(), pg = vc_page_size(), len = 2 * blk;
+	int d = self->v.device, kmsg = vc_kmsg_open();
+	unsigned char *p, *q, *old;
+	void *hole;
+	size_t i;
+
+	ASSERT_LE(0, kmsg);
+	/* Whole blocks, to a block-aligned address: they move as they are. */
+	p = map_aligned(d, VC_USEMEM_BAR, len, 0, blk, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	for (i = 0; i < len / 4096; i++)
+		vc_poke(&p[i * 4096], (unsigned char)(i * 7));
+	q = block_hole(len, blk, &hole);
+	ASSERT_NE(NULL, q);
+	ASSERT_EQ((void *)q, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, q));
+	EXPECT_FALSE(logged_bad_entry(kmsg)) TH_LOG("mremap cleared a block leaf as bad");
+	EXPECT_EQ(0, count_bad(q, 0, len));
+	/* The old address, mapped anew, holds none of the aperture. */
+	old = mmap(p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		   -1, 0);
+	ASSERT_EQ((void *)p, (void *)old);
+	EXPECT_EQ(0, vc_peek(old + 4096));
+	EXPECT_EQ(0, vc_peek(old + blk + 4096));
+	munmap(old, len);
+
+	/* The same blocks to an address half a block off: split, refault. */
+	p = q;
+	q = block_hole(len, blk, &hole) + blk / 2;
+	ASSERT_EQ((void *)q, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, q));
+	EXPECT_FALSE(logged_bad_entry(kmsg)) TH_LOG("mremap cleared a block leaf as bad");
+	EXPECT_EQ(0, count_bad(q, 0, len));
+	munmap(q, len);
+
+	/*
+	 * A partial extent of a block: [p + page, p + blk) moves away, to the
+	 * same offset in a block so that it can refault in PMDs there.
+	 */
+	p = map_aligned(d, VC_USEMEM_BAR, len, 0, blk, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	EXPECT_EQ(0, count_bad(p, 0, len));
+	q = block_hole(len, blk, &hole) + pg;
+	ASSERT_EQ((void *)q, mremap(p + pg, blk - pg, blk - pg, MREMAP_MAYMOVE | MREMAP_FIXED,
+				    q));
+	EXPECT_FALSE(logged_bad_entry(kmsg)) TH_LOG("mremap cleared a block leaf as bad");
+	EXPECT_EQ(0, count_bad(q, pg / 4096, blk - pg));
+	EXPECT_EQ(0, count_bad(p, 0, pg));
+	EXPECT_EQ(0, count_bad(p + blk, blk / 4096, blk));
+	old = mmap(p + pg, blk - pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ASSERT_EQ((void *)(p + pg), (void *)old);
+	EXPECT_EQ(0, vc_peek(old + 4096));
+	munmap(p, 2 * blk);
+	munmap(q, blk - pg);
+	close(kmsg);
+}
+
 TEST_F(region, mmap_refused)
 {
 	int d = self->v.device;
