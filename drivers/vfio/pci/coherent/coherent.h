@@ -15,11 +15,20 @@
  * struct vfio_coherent_bar - run-time state of one aperture's virtual BAR
  * @reg: the emulated 64-bit BAR register as last written (address bits and
  *	whatever else the user wrote; reads mask it to the BAR size)
- * @kaddr: kernel mapping of the aperture for read/write, made on first use
+ * @win: kernel mapping of one window of the aperture (RW_WINDOW bytes,
+ *	aligned) that read/write copy through, or NULL; moved to the window a
+ *	copy needs, dropped at close
+ * @win_start: offset in the aperture of the window @win maps
+ * @win_lock: protects @win and @win_start and is held across each copy
+ *	through @win, so read/write of one aperture run one at a time. Taken
+ *	before @core.memory_lock, never held across a fault-in of the user's
+ *	buffer.
  */
 struct vfio_coherent_bar {
 	u64 reg;
-	void *kaddr;
+	void *win;
+	u64 win_start;
+	struct mutex win_lock;	/* protects win, win_start: see above */
 };
 
 /**
@@ -42,11 +51,7 @@ struct vfio_coherent_mf {
  * @ap: the validated and claimed apertures
  * @bar: the virtual BAR state of each aperture, same index as @ap
  * @bar_lock: protects every @bar[].reg (config space reads and writes,
- *	reset) and the setting of every @bar[].kaddr (made on first
- *	read/write, published with a release store); read/write read kaddr
- *	without it (acquire), which is safe because only close drops the
- *	mapping and no read/write runs then.
- *	Nests inside @core.memory_lock (reset_done takes it there), so it is
+ *	reset). Nests inside @core.memory_lock (reset_done takes it there), so it is
  *	never held across a user copy (which may fault, taking mmap_lock).
  * @mf: the apertures' memory-failure registrations, same index as @ap;
  *	registered from probe to remove
@@ -79,7 +84,7 @@ struct vfio_coherent_device {
 	unsigned int nr_apertures;
 	struct vfio_coherent_aperture ap[VFIO_COHERENT_MAX_APERTURES];
 	struct vfio_coherent_bar bar[VFIO_COHERENT_MAX_APERTURES];
-	struct mutex bar_lock;	/* protects bar[]: see above */
+	struct mutex bar_lock;	/* protects bar[].reg: see above */
 	struct vfio_coherent_mf mf[VFIO_COHERENT_MAX_APERTURES];
 	struct rw_semaphore poison_lock; /* see above */
 	struct xarray poisoned;

@@ -27,7 +27,11 @@ static int vfio_coherent_init_dev(struct vfio_device *vdev)
 {
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
 
+	unsigned int i;
+
 	mutex_init(&cdev->bar_lock);
+	for (i = 0; i < ARRAY_SIZE(cdev->bar); i++)
+		mutex_init(&cdev->bar[i].win_lock);
 	init_rwsem(&cdev->poison_lock);
 	xa_init(&cdev->poisoned);
 	/* Not known to be ready until the backend says so. */
@@ -38,8 +42,11 @@ static int vfio_coherent_init_dev(struct vfio_device *vdev)
 static void vfio_coherent_release_dev(struct vfio_device *vdev)
 {
 	struct vfio_coherent_device *cdev = to_vfio_coherent(vdev);
+	unsigned int i;
 
 	xa_destroy(&cdev->poisoned);
+	for (i = 0; i < ARRAY_SIZE(cdev->bar); i++)
+		mutex_destroy(&cdev->bar[i].win_lock);
 	mutex_destroy(&cdev->bar_lock);
 	vfio_pci_core_release_dev(vdev);
 }

@@ -10,7 +10,9 @@
  * readable, writable and mmappable, with a sparse-mmap capability covering
  * exactly [0, S): the real memory. Read and write go through a kernel
  * mapping of the same type as the user's (write-back for cacheable
- * apertures, write-combine otherwise). Between S and the region size reads
+ * apertures, write-combine otherwise) of one 32 MiB window of the aperture
+ * at a time, moved where a copy needs it; those of one aperture run one at
+ * a time. Between S and the region size reads
  * return all-ones and writes are dropped, as for absent memory behind a BAR;
  * at or past the region size they fail with -EINVAL. Access fails with -EIO
  * while memory decoding is disabled in the COMMAND register or the function
@@ -53,6 +55,15 @@
  * reset may wait for.
  */
 #define RW_CHUNK	SZ_1M
+
+/*
+ * What of an aperture the kernel maps for read/write at a time. Mapping all
+ * of it would cost the vmalloc space of its size while the device is open
+ * (and, with KASAN, real memory for an eighth of it, populated at the first
+ * access and freed at close), and leave a cacheable kernel alias of all of
+ * it in place through resets and low power.
+ */
+#define RW_WINDOW	SZ_32M
 
 /*
  * Copy to the user from the aperture; where the architecture has a copy
@@ -149,34 +160,36 @@ VISIBLE_IF_KUNIT int vfio_coherent_region_span(const struct vfio_coherent_apertu
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_region_span);
 
-static void *vfio_coherent_kaddr(struct vfio_coherent_device *cdev,
-				 unsigned int i)
+/*
+ * The kernel mapping of aperture @i that holds offset @offset, made or moved
+ * there if need be, clipped to the window: *@len is cut to what it holds
+ * from @offset on. Called with the aperture's win_lock held.
+ */
+static void *rw_window(struct vfio_coherent_device *cdev, unsigned int i,
+		       u64 offset, size_t *len)
 {
 	struct vfio_coherent_aperture *ap = &cdev->ap[i];
-	void *kaddr;
+	struct vfio_coherent_bar *bar = &cdev->bar[i];
+	u64 start = ALIGN_DOWN(offset, RW_WINDOW);
+	u64 size = min_t(u64, RW_WINDOW, ap->size - start);
 
-	/*
-	 * Made once per open, under bar_lock; read without it. Pairs with
-	 * the release below.
-	 */
-	kaddr = smp_load_acquire(&cdev->bar[i].kaddr);
-	if (kaddr)
-		return kaddr;
-	guard(mutex)(&cdev->bar_lock);
-	if (!cdev->bar[i].kaddr) {
-		kaddr = memremap(ap->base, ap->size,
-				 ap->type == VFIO_COHERENT_MEM_WC ?
-				 MEMREMAP_WC : MEMREMAP_WB);
-		if (!kaddr) {
+	lockdep_assert_held(&bar->win_lock);
+	if (!bar->win || bar->win_start != start) {
+		if (bar->win)
+			memunmap(bar->win);
+		bar->win = memremap(ap->base + start, size,
+				    ap->type == VFIO_COHERENT_MEM_WC ?
+				    MEMREMAP_WC : MEMREMAP_WB);
+		if (!bar->win) {
 			dev_warn_ratelimited(&cdev->core.pdev->dev,
-					     "%s: cannot map %pa size %#llx\n",
-					     ap->name, &ap->base, ap->size);
+					     "%s: cannot map %#llx bytes at offset %#llx\n",
+					     ap->name, size, start);
 			return ERR_PTR(-ENOMEM);
 		}
-		/* Pairs with the acquire above: the mapping is complete. */
-		smp_store_release(&cdev->bar[i].kaddr, kaddr);
+		bar->win_start = start;
 	}
-	return cdev->bar[i].kaddr;
+	*len = min_t(u64, *len, start + size - offset);
+	return bar->win + (offset - start);
 }
 
 /**
@@ -187,11 +200,13 @@ void vfio_coherent_unmap_kernel(struct vfio_coherent_device *cdev)
 {
 	unsigned int i;
 
-	guard(mutex)(&cdev->bar_lock);
 	for (i = 0; i < cdev->nr_apertures; i++) {
-		if (cdev->bar[i].kaddr)
-			memunmap(cdev->bar[i].kaddr);
-		WRITE_ONCE(cdev->bar[i].kaddr, NULL);
+		struct vfio_coherent_bar *bar = &cdev->bar[i];
+
+		guard(mutex)(&bar->win_lock);
+		if (bar->win)
+			memunmap(bar->win);
+		bar->win = NULL;
 	}
 }
 
@@ -351,14 +366,18 @@ ssize_t vfio_coherent_rw(struct vfio_coherent_device *cdev, char __user *buf,
 
 	if (!access_ok(buf, total))
 		return -EFAULT;
-	kaddr = mem ? vfio_coherent_kaddr(cdev, i) : NULL;
-	if (IS_ERR(kaddr))
-		return PTR_ERR(kaddr);
 
 	for (done = 0; done < mem; done += len) {
 		n = min_t(size_t, mem - done, RW_CHUNK);
-		ret = rw_chunk(cdev, kaddr + offset + done, ap->base + offset + done,
-			       buf + done, n, iswrite, awake, &len);
+		scoped_guard(mutex, &cdev->bar[i].win_lock) {
+			kaddr = rw_window(cdev, i, offset + done, &n);
+			if (IS_ERR(kaddr)) {
+				ret = PTR_ERR(kaddr);
+				goto out;
+			}
+			ret = rw_chunk(cdev, kaddr, ap->base + offset + done,
+				       buf + done, n, iswrite, awake, &len);
+		}
 		if (ret == RW_WAKE) {
 			/* As vfio_pci_rw(): the function is woken up. */
 			ret = pm_runtime_resume_and_get(dev);
