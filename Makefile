@@ -2,7 +2,11 @@
 # QEMU, test. See README.md. Everything built lands in $(BUILD).
 
 REPO	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-BUILD	?= $(REPO)/.build
+# The base (bases/$(VC_BASE).conf): 6.12 builds in .build, any other in
+# .build/$(VC_BASE).
+VC_BASE	?= 6.12
+export VC_BASE
+BUILD	?= $(REPO)/.build$(if $(filter-out 6.12,$(VC_BASE)),/$(VC_BASE))
 KSRC	:= $(BUILD)/linux
 KOUT	:= $(KSRC)/out
 GUEST	:= $(BUILD)/guest

@@ -5,7 +5,7 @@
     base_update.py [--to VERSION] [--dry-run]
 
 Takes the newest version of the pinned package (bases/$VC_BASE.conf) that
-Debian's archive offers, or VERSION, and applies patches/*.patch to it in
+Debian's archive offers, or VERSION, and applies patches/$VC_BASE/*.patch to it in
 the order the build does, file by file. For each patch it prints whether it
 applies, applies with fuzz or offset, conflicts, or is already in the new
 base (it applies in reverse). For a file the base changed between the pin
@@ -42,33 +42,10 @@ def run(*cmd, **kw):
 
 # --- the packages ---------------------------------------------------------------
 
-def fetch(package, version):
-    """The .deb of PACKAGE=VERSION from the archive, downloaded once."""
-    debs = os.path.join(WORK, "debs")
-    os.makedirs(debs, exist_ok=True)
-    have = glob.glob(os.path.join(debs, "%s_%s_*.deb" % (package, version.replace(":", "%3a"))))
-    if have:
-        return have[0]
-    print("  FETCH   %s=%s" % (package, version), flush=True)
-    r = run("apt-get", "download", "%s=%s" % (package, version), cwd=debs)
-    have = glob.glob(os.path.join(debs, "%s_%s_*.deb" % (package, version.replace(":", "%3a"))))
-    if r.returncode or not have:
-        sys.exit("base-update: cannot download %s=%s: %s" % (package, version,
-                                                            r.stderr.strip()))
-    return have[0]
-
-
-def unpack(deb, version):
-    """The tarball and changelog of a linux-source .deb, unpacked once."""
-    dest = os.path.join(WORK, "deb-" + version)
-    if not os.path.exists(os.path.join(dest, ".done")):
-        shutil.rmtree(dest, ignore_errors=True)
-        os.makedirs(dest)
-        r = subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar x -C '%s'" % (deb, dest),
-                           shell=True)
-        if r.returncode:
-            sys.exit("base-update: cannot unpack %s" % deb)
-        open(os.path.join(dest, ".done"), "w").close()
+def sources(base, version):
+    """The tarball and changelog of BASE's package at VERSION."""
+    dest = vcbase.unpack(vcbase.fetch(base.package, version, base.suite), base.package,
+                         version)
     tarball = glob.glob(os.path.join(dest, "usr/src/*.tar.xz"))[0]
     changelog = glob.glob(os.path.join(dest, "usr/share/doc/*/changelog.Debian.gz"))[0]
     return tarball, changelog
@@ -285,7 +262,9 @@ def main():
     args = ap.parse_args()
 
     pin = vcbase.pinned()
-    target = args.to or (vcbase.archive_versions(pin.package) or [None])[0]
+    if pin.suite:
+        vcbase.apt_update(pin.suite)
+    target = args.to or (vcbase.archive_versions(pin.package, pin.suite) or [None])[0]
     if not target:
         sys.exit("base-update: the apt lists have no %s (apt-get update?)" % pin.package)
     if target == pin.version:
@@ -293,10 +272,10 @@ def main():
               (pin.package, pin.version))
         return 0
     print("base-update: %s %s (pinned) -> %s" % (pin.package, pin.version, target))
-    new_tar, changelog = unpack(fetch(pin.package, target), target)
-    old_tar, _ = unpack(fetch(pin.package, pin.version), pin.version)
+    new_tar, changelog = sources(pin, target)
+    old_tar, _ = sources(pin, pin.version)
 
-    patches = sorted(glob.glob(os.path.join(REPO, "patches", "*.patch")))
+    patches = sorted(glob.glob(os.path.join(REPO, "patches", pin.name, "*.patch")))
     paths = sorted({p for pp in patches for p, _ in sections(pp)})
     old_tree = os.path.join(WORK, "files-" + pin.version)
     new_tree = os.path.join(WORK, "files-" + target)

@@ -32,7 +32,8 @@ kmake() {
 
 # Configuration: allnoconfig plus our fragments, merged by the kernel's own
 # merge_config.sh; redone only when a fragment or one of our Kconfig files changes.
-frags=$(ls ${VC_CONFIGS:-$repo/configs}/*.config)
+# The base's own fragments (configs/$VC_BASE/) come last.
+frags=$(ls ${VC_CONFIGS:-$repo/configs}/*.config; ls "$repo/configs/${VC_BASE:-6.12}"/*.config 2>/dev/null || true)
 stamp=$( (cat $frags; find "$repo" -name Kconfig -not -path '*/.build/*' -exec cat {} +) | sha1sum)
 mkdir -p "$kout"
 if [ ! -e "$kout/.config" ] || [ "$(cat "$kout/.vc-config" 2>/dev/null)" != "$stamp" ]; then

@@ -62,7 +62,7 @@ ours="VFIO_COHERENT VFIO_COHERENT_OF VFIO_COHERENT_NVGRACE VFIO_COHERENT_ACPI"
 objects() {
 	local kout=$1 f dir base line opt
 	{
-		sed -n 's@^+++ b/\([^[:space:]]*\.c\).*@\1@p' "$repo"/patches/*.patch
+		sed -n 's@^+++ b/\([^[:space:]]*\.c\).*@\1@p' "$repo/patches/$VC_BASE"/*.patch
 		(cd "$repo" && git ls-files 'mm/*.c' 'arch/*.c')
 	} | sort -u | while read -r f; do
 		dir=${f%/*}
@@ -110,7 +110,7 @@ for flavour in "$@"; do
 	mkdir -p "$kout"
 	cfg=$(config_of "$flavour")
 	stamp=$( (echo "$flavour"; xzcat "$cfg"; find "$repo" -name Kconfig -not -path '*/.build/*' -exec cat {} +;
-		  cat "$repo"/patches/*.patch) | sha1sum)
+		  cat "$repo/patches/$VC_BASE"/*.patch) | sha1sum)
 	if [ "$(cat "$kout/.vc-config" 2>/dev/null)" != "$stamp" ]; then
 		xzcat "$cfg" > "$kout/.config"
 		# Debian signs with keys we do not have; irrelevant to objects.

@@ -22,7 +22,7 @@ flock 9
 
 # Our pages: the rst files of the overlay and those our patches change.
 pages=$( { (cd "$repo" && git ls-files 'Documentation/*.rst');
-	   sed -n 's@^+++ b/\(Documentation/[^[:space:]]*\.rst\).*@\1@p' "$repo"/patches/*.patch; } |
+	   sed -n 's@^+++ b/\(Documentation/[^[:space:]]*\.rst\).*@\1@p' "$repo/patches/${VC_BASE:-6.12}"/*.patch; } |
 	 grep -v '/index\.rst$' | sort -u)
 # A project of PAGES under $1, the files linked from tree $2.
 project() {

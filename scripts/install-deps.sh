@@ -17,9 +17,13 @@ missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
-have=$(dpkg-query -W -f='${Status} ${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
-[ "$have" = "install ok installed $BASE_VERSION" ] ||
-	missing="$missing $BASE_PACKAGE=$BASE_VERSION"
+# A base of a suite the host does not list is fetched by prepare-tree, not
+# installed.
+if [ -z "$BASE_SUITE" ]; then
+	have=$(dpkg-query -W -f='${Status} ${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
+	[ "$have" = "install ok installed $BASE_VERSION" ] ||
+		missing="$missing $BASE_PACKAGE=$BASE_VERSION"
+fi
 need_qemu=1
 if command -v qemu-system-aarch64 >/dev/null 2>&1; then
 	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')

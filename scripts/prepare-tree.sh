@@ -14,12 +14,19 @@ build=$2
 ksrc=$build/linux
 REPO=$repo
 . "$repo/scripts/base.sh"
-tarball=${VC_KERNEL_TARBALL:-$BASE_TARBALL}
 want=$BASE_VERSION
 
-# The version of $tarball: the package's when it is the installed one.
-have=$want
-if [ -z "${VC_KERNEL_TARBALL:-}" ]; then
+# The tarball of the pinned version: fetched for a base of its own suite
+# (then it is that version by construction), else the installed package's,
+# whose version is checked.
+if [ -n "${VC_KERNEL_TARBALL:-}" ]; then
+	tarball=$VC_KERNEL_TARBALL
+	have=$want
+elif [ -n "$BASE_SUITE" ]; then
+	tarball=$(base_tarball)
+	have=$want
+else
+	tarball=$(base_tarball)
 	have=$(dpkg-query -W -f='${Status} ${Version}' "$BASE_PACKAGE" 2>/dev/null |
 	       sed -n 's/^install ok installed //p')
 fi
@@ -50,7 +57,8 @@ fi
 # --- patches: small edits to existing kernel files --------------------------
 pristine=$build/pristine
 mkdir -p "$pristine"
-stamp=$( (cat "$repo"/patches/*.patch 2>/dev/null || true) | sha1sum | cut -d' ' -f1)
+patches=$repo/patches/$VC_BASE
+stamp=$( (cat "$patches"/*.patch 2>/dev/null || true) | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 	# Restore every file an earlier patch set touched, then apply anew.
 	# Keep the patched files to give back their timestamps below where
@@ -61,7 +69,7 @@ if [ "$(cat "$ksrc/.vc-patches" 2>/dev/null)" != "$stamp" ]; then
 		cp -p "$ksrc/$f" "$before/$f"
 		cp -p "$pristine/$f" "$ksrc/$f"
 	done
-	for p in "$repo"/patches/*.patch; do
+	for p in "$patches"/*.patch; do
 		[ -e "$p" ] || continue
 		sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "$p" | while read -r f; do
 			if [ ! -e "$pristine/$f" ] && [ -e "$ksrc/$f" ]; then
@@ -101,7 +109,13 @@ new_list=$(mktemp)
 	if [ -d backends ]; then
 		find backends -type f -printf '%p drivers/vfio/pci/coherent/%p\n'
 	fi
-) | sort > "$new_list"
+) | sort | while read -r src dst; do
+	# What the base already has: our backports of it are not linked.
+	for skip in $BASE_SKIP; do
+		case $src in "$skip" | "$skip"/*) continue 2 ;; esac
+	done
+	echo "$src $dst"
+done > "$new_list"
 old_list=$build/overlay.list
 touch "$old_list"
 # Drop links for files that left the overlay.

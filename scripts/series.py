@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""The patch series for the pinned Debian base (bases/6.12.conf: Debian's
-linux-source-6.12), as scripts/series.txt says.
+"""The patch series for the pinned Debian base (bases/$VC_BASE.conf), as
+patches/$VC_BASE/series says.
 
     series.py write    commit each patch onto the pristine tree, write the
                        series with a cover letter to BUILD/series/out
@@ -33,7 +33,8 @@ TREE = os.path.join(SERIES, "linux")
 OUT = os.path.join(SERIES, "out")
 BASE = base.pinned()
 TARBALL = os.environ.get("VC_KERNEL_TARBALL", BASE.tarball)
-MANIFEST = os.path.join(REPO, "scripts", "series.txt")
+PATCHES = os.path.join(REPO, "patches", BASE.name)
+MANIFEST = os.path.join(PATCHES, "series")
 # Our kernel-side files: the overlay prepare-tree.sh links into the tree,
 # less our test machine's own tools (tools/testing/vfio-coherent).
 OVERLAY_DIRS = ("drivers/", "include/", "arch/", "mm/", "Documentation/", "backends/",
@@ -84,9 +85,9 @@ def parse_manifest():
             continue
         word, _, rest = line.partition(" ")
         if word == "patch":
-            found = glob.glob(os.path.join(REPO, "patches", rest.strip() + "-*.patch"))
+            found = glob.glob(os.path.join(PATCHES, rest.strip() + "-*.patch"))
             if len(found) != 1:
-                fail("%s:%d: no single patches/%s-*.patch" % (MANIFEST, n, rest))
+                fail("%s:%d: no single %s-*.patch in %s" % (MANIFEST, n, rest, PATCHES))
             cur["patches"].append(found[0])
         elif word == "file":
             cur["files"] += rest.split()
@@ -170,7 +171,8 @@ def overlay_files():
                          cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     return {f for f in out if f.startswith(OVERLAY_DIRS)
             and not f.startswith("tools/testing/vfio-coherent/")
-            and not any(f == o or f.startswith(o.rstrip("/") + "/") for o in OMIT)}
+            and not any(f == o or f.startswith(o.rstrip("/") + "/")
+                        for o in OMIT | set(BASE.skip))}
 
 
 # --- the pristine tree --------------------------------------------------------
@@ -207,7 +209,7 @@ def cmd_write():
     entries = parse_manifest()
     states = plan(entries)
     used_patches = [p for e in entries for p in e["patches"]]
-    all_patches = sorted(glob.glob(os.path.join(REPO, "patches", "*.patch")))
+    all_patches = sorted(glob.glob(os.path.join(PATCHES, "*.patch")))
     if sorted(used_patches) != all_patches:
         fail("patches not used exactly once: %s" %
              sorted(set(all_patches) ^ set(used_patches)))
@@ -270,7 +272,7 @@ def cover(n):
     path = glob.glob(os.path.join(OUT, "0000-*.patch"))[0]
     text = open(path).read()
     version = BASE.version
-    blurb = open(os.path.join(REPO, "scripts", "series-cover.txt")).read().strip()
+    blurb = open(os.path.join(PATCHES, "cover-letter.txt")).read().strip()
     blurb = blurb.replace("@VERSION@", version).replace("@N@", str(n))
     text = text.replace("*** SUBJECT HERE ***",
                         "vfio-coherent: CPU-coherent device memory as VM RAM on arm64")
@@ -283,7 +285,8 @@ def cover(n):
 def release_fragments():
     frags = [f for f in sorted(glob.glob(os.path.join(REPO, "configs", "*.config")))
              if os.path.basename(f) != "debug.config"]
-    return frags + sorted(glob.glob(os.path.join(REPO, "configs", "release", "*.config")))
+    return (frags + sorted(glob.glob(os.path.join(REPO, "configs", "release", "*.config"))) +
+            sorted(glob.glob(os.path.join(REPO, "configs", BASE.name, "*.config"))))
 
 
 def kmake(*args, log):

@@ -180,7 +180,7 @@ def series_check():
     p = subprocess.run([sys.executable, os.path.join(REPO, "scripts/series.py"), "write"],
                        capture_output=True, text=True)
     sys.stdout.write(p.stdout + p.stderr)
-    results = [("host: series: written from scripts/series.txt, last tree = the build's",
+    results = [("host: series: written from its manifest, last tree = the build's",
                 "PASS" if p.returncode == 0 else "FAIL")]
     if p.returncode:
         return results
