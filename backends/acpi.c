@@ -292,6 +292,6 @@ static struct pci_driver vfio_coherent_acpi_driver = {
 };
 module_pci_driver(vfio_coherent_acpi_driver);
 
-MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_IMPORT_NS("VFIO_COHERENT");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-coherent backend for ACPI _CRS-described coherent memory");

@@ -236,6 +236,6 @@ static struct pci_driver vfio_coherent_nvgrace_driver = {
 };
 module_pci_driver(vfio_coherent_nvgrace_driver);
 
-MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_IMPORT_NS("VFIO_COHERENT");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-coherent backend for NVIDIA Grace Hopper/Blackwell GPU memory");

@@ -165,6 +165,6 @@ static struct pci_driver vfio_coherent_of_driver = {
 };
 module_pci_driver(vfio_coherent_of_driver);
 
-MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_IMPORT_NS("VFIO_COHERENT");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-coherent backend for devicetree-described coherent memory");

@@ -37,8 +37,7 @@ struct mf_test_space {
 	int ret;
 };
 
-static int mf_test_pgoff(struct pfn_address_space *pfn_space,
-			 struct vm_area_struct *vma, unsigned long pfn,
+static int mf_test_pgoff(struct vm_area_struct *vma, unsigned long pfn,
 			 pgoff_t *pgoff)
 {
 	return -EFAULT;
@@ -266,30 +265,6 @@ static void mf_test_struct_page(struct kunit *test)
 	__free_page(page);
 }
 
-/* The helper drivers use to validate ranges before registering them. */
-static void mf_test_range_has_struct_page(struct kunit *test)
-{
-	struct page *page = alloc_page(GFP_KERNEL);
-	unsigned long pfn = 0, found = 0;
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	pfn = page_to_pfn(page);
-	KUNIT_EXPECT_TRUE(test, pfn_range_has_struct_page(pfn, pfn, &found));
-	KUNIT_EXPECT_EQ(test, found, pfn);
-	/* From PFN 0 up to that page: some PFN, at or below it, is found. */
-	found = ULONG_MAX;
-	KUNIT_EXPECT_TRUE(test, pfn_range_has_struct_page(0, pfn, &found));
-	KUNIT_EXPECT_TRUE(test, pfn_valid(found));
-	KUNIT_EXPECT_LE(test, found, pfn);
-	/* Nothing above the physical address limit, even at its last PFN. */
-	KUNIT_EXPECT_FALSE(test, pfn_range_has_struct_page(MF_TEST_PFN,
-							   MF_TEST_PFN + (1UL << 20),
-							   &found));
-	KUNIT_EXPECT_FALSE(test, pfn_range_has_struct_page(ULONG_MAX, ULONG_MAX,
-							   &found));
-	__free_page(page);
-}
-
 #ifdef CONFIG_ACPI_APEI_GHES
 /*
  * GHES queues an error in memory without struct page only when a
@@ -479,7 +454,6 @@ static struct kunit_case mf_pfn_test_cases[] = {
 	KUNIT_CASE(mf_test_many),
 	KUNIT_CASE(mf_test_memory_failure),
 	KUNIT_CASE(mf_test_struct_page),
-	KUNIT_CASE(mf_test_range_has_struct_page),
 #ifdef CONFIG_ACPI_APEI_GHES
 	KUNIT_CASE(mf_test_ghes),
 	KUNIT_CASE(mf_test_ghes_sections),

@@ -183,7 +183,7 @@ static unsigned long pfn_vma_address(struct pfn_address_space *pfn_space,
 {
 	pgoff_t pgoff;
 
-	if (pfn_space->pfn_to_vma_pgoff(pfn_space, vma, pfn, &pgoff))
+	if (pfn_space->pfn_to_vma_pgoff(vma, pfn, &pgoff))
 		return -EFAULT;
 	if (pgoff < vma->vm_pgoff || pgoff - vma->vm_pgoff >= vma_pages(vma)) {
 		pr_warn_once("%#lx: pgoff %#lx outside VMA [%#lx, +%#lx)\n",

@@ -249,8 +249,8 @@ static struct kunit_suite vfio_coherent_nvgrace_suite = {
 
 kunit_test_suite(vfio_coherent_nvgrace_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(VFIO_COHERENT);
-MODULE_IMPORT_NS(VFIO_COHERENT_KUNIT);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+MODULE_IMPORT_NS("VFIO_COHERENT");
+MODULE_IMPORT_NS("VFIO_COHERENT_KUNIT");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the vfio-coherent Grace Hopper backend");

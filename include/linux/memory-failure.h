@@ -25,7 +25,8 @@ struct vm_area_struct;
  *	to the page offset it has in @vma's file. Return 0 and set *@pgoff when
  *	@vma maps @pfn, a negative errno otherwise. @vma is any VMA of
  *	@mapping: it must check both bounds of @vma, which may map another part
- *	of the same file, or part of the range only. Called under
+ *	of the same file, or part of the range only; the owner finds itself
+ *	from @vma (its vm_private_data, say), as upstream's callback does. Called under
  *	rcu_read_lock() and @mapping's i_mmap_rwsem: must not sleep.
  * @failure: optional. Called once per memory_failure() of a PFN in the range,
  *	before any process is signalled, so that the owner can stop further use
@@ -43,8 +44,7 @@ struct vm_area_struct;
 struct pfn_address_space {
 	struct interval_tree_node node;
 	struct address_space *mapping;
-	int (*pfn_to_vma_pgoff)(struct pfn_address_space *pfn_space,
-				struct vm_area_struct *vma, unsigned long pfn,
+	int (*pfn_to_vma_pgoff)(struct vm_area_struct *vma, unsigned long pfn,
 				pgoff_t *pgoff);
 	int (*failure)(struct pfn_address_space *pfn_space, unsigned long pfn);
 };

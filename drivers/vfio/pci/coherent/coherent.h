@@ -33,14 +33,12 @@ struct vfio_coherent_bar {
 
 /**
  * struct vfio_coherent_mf - an aperture's registration for memory failure
- * @space: what mm/memory-failure-pfn.c knows of it
+ * @space: what memory_failure() knows of it
  * @cdev: the device
- * @ap: the aperture registered
  */
 struct vfio_coherent_mf {
 	struct pfn_address_space space;
 	struct vfio_coherent_device *cdev;
-	struct vfio_coherent_aperture *ap;
 };
 
 /**

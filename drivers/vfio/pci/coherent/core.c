@@ -216,7 +216,7 @@ out_put:
 	vfio_put_device(&cdev->core.vdev);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_probe, VFIO_COHERENT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_probe, "VFIO_COHERENT");
 
 /**
  * vfio_coherent_remove() - unbind a PCI function bound by vfio_coherent_probe()
@@ -236,7 +236,7 @@ void vfio_coherent_remove(struct pci_dev *pdev)
 	vfio_coherent_poison_unregister(cdev);
 	vfio_put_device(&core->vdev);
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_remove, VFIO_COHERENT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_remove, "VFIO_COHERENT");
 
 /**
  * vfio_coherent_pdev() - the PCI function of a vfio-coherent device
@@ -248,7 +248,7 @@ struct pci_dev *vfio_coherent_pdev(struct vfio_coherent_device *cdev)
 {
 	return cdev->core.pdev;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_pdev, VFIO_COHERENT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_pdev, "VFIO_COHERENT");
 
 static int __init vfio_coherent_init(void)
 {

@@ -21,7 +21,6 @@
  */
 
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/vfio.h>
 
 #include "coherent.h"
@@ -33,7 +32,8 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 					   unsigned int order)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct vfio_coherent_device *cdev = vma->vm_private_data;
+	struct vfio_coherent_device *cdev =
+		container_of(vma->vm_private_data, struct vfio_coherent_device, core);
 	unsigned long addr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
 	struct vfio_coherent_aperture *ap;
 	unsigned long pfn;
@@ -69,14 +69,12 @@ static vm_fault_t vfio_coherent_huge_fault(struct vm_fault *vmf,
 		break;
 #ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
 	case PMD_ORDER:
-		ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
-					 vmf->flags & FAULT_FLAG_WRITE);
+		ret = vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
 		break;
 #endif
 #ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
 	case PUD_ORDER:
-		ret = vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
-					 vmf->flags & FAULT_FLAG_WRITE);
+		ret = vmf_insert_pfn_pud(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
 		break;
 #endif
 	default:
@@ -123,7 +121,8 @@ int vfio_coherent_mmap_aperture(struct vfio_coherent_device *cdev,
 		return -EINVAL;
 	}
 
-	vma->vm_private_data = cdev;
+	/* What vfio-pci-core keeps there for its BARs: the core device. */
+	vma->vm_private_data = &cdev->core;
 	if (ap->type == VFIO_COHERENT_MEM_WC) {
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 		vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED);

@@ -167,19 +167,24 @@ int vfio_coherent_poison_pgoff(const struct vfio_coherent_aperture *ap,
 EXPORT_SYMBOL_IF_KUNIT(vfio_coherent_poison_pgoff);
 
 /*
- * @vma is any mapping of the device file: of this aperture, another one, or
- * a BAR of vfio-pci-core's. The region index in vm_pgoff tells them apart.
+ * @vma is any mapping of the device file: of an aperture, or a BAR of
+ * vfio-pci-core's; both keep the core device in vm_private_data. The region
+ * index in vm_pgoff tells them apart.
  */
-static int vfio_coherent_poison_mf_pgoff(struct pfn_address_space *pfn_space,
-					 struct vm_area_struct *vma,
+static int vfio_coherent_poison_mf_pgoff(struct vm_area_struct *vma,
 					 unsigned long pfn, pgoff_t *pgoff)
 {
-	struct vfio_coherent_mf *mf = container_of(pfn_space,
-						   struct vfio_coherent_mf,
-						   space);
+	struct vfio_pci_core_device *core = vma->vm_private_data;
+	struct vfio_coherent_device *cdev =
+		container_of(core, struct vfio_coherent_device, core);
+	unsigned int i;
 
-	return vfio_coherent_poison_pgoff(mf->ap, vma->vm_pgoff, vma_pages(vma),
-					  pfn, pgoff);
+	for (i = 0; i < cdev->nr_apertures; i++) {
+		if (!vfio_coherent_poison_pgoff(&cdev->ap[i], vma->vm_pgoff,
+						vma_pages(vma), pfn, pgoff))
+			return 0;
+	}
+	return -EFAULT;
 }
 
 static int vfio_coherent_poison_mf_failure(struct pfn_address_space *pfn_space,
@@ -209,7 +214,6 @@ int vfio_coherent_poison_register(struct vfio_coherent_device *cdev)
 		struct vfio_coherent_aperture *ap = &cdev->ap[i];
 
 		mf->cdev = cdev;
-		mf->ap = ap;
 		mf->space.node.start = PHYS_PFN(ap->base);
 		mf->space.node.last = PHYS_PFN(ap->base + ap->size - 1);
 		mf->space.mapping = cdev->core.vdev.inode->i_mapping;

@@ -77,7 +77,7 @@ const struct pci_error_handlers vfio_coherent_err_handlers = {
 	.error_detected = vfio_pci_core_aer_err_detected,
 	.reset_done = vfio_coherent_reset_done,
 };
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_err_handlers, VFIO_COHERENT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_err_handlers, "VFIO_COHERENT");
 
 /**
  * vfio_coherent_wait_ready() - wait until the backend says memory is ready

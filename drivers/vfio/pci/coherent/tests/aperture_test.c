@@ -12,6 +12,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/ioport.h>
+#include <linux/memory-failure.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 
@@ -310,6 +311,32 @@ static void vfio_coherent_aperture_test_claim_nested(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_coherent_claim(test_dev(test), &ap), 0);
 }
 
+/*
+ * pfn_range_has_struct_page(), which validation relies on to refuse memory
+ * the kernel manages, on a page of RAM, on a range from PFN 0 up to it (some
+ * PFN at or below it is found, subsection by subsection), and above the
+ * physical address limit, where nothing can be.
+ */
+static void vfio_coherent_aperture_test_struct_page_walk(struct kunit *test)
+{
+	unsigned long beyond = PHYS_PFN(1ULL << MAX_PHYSMEM_BITS);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn, found = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_EXPECT_TRUE(test, pfn_range_has_struct_page(pfn, pfn, &found));
+	KUNIT_EXPECT_EQ(test, found, pfn);
+	found = ULONG_MAX;
+	KUNIT_EXPECT_TRUE(test, pfn_range_has_struct_page(0, pfn, &found));
+	KUNIT_EXPECT_TRUE(test, pfn_valid(found));
+	KUNIT_EXPECT_LE(test, found, pfn);
+	KUNIT_EXPECT_FALSE(test, pfn_range_has_struct_page(beyond, beyond + (1UL << 20),
+							   &found));
+	KUNIT_EXPECT_FALSE(test, pfn_range_has_struct_page(ULONG_MAX, ULONG_MAX, &found));
+	__free_page(page);
+}
+
 static struct kunit_case vfio_coherent_aperture_cases[] = {
 	KUNIT_CASE(vfio_coherent_aperture_test_valid),
 	KUNIT_CASE(vfio_coherent_aperture_test_bad_type),
@@ -328,6 +355,7 @@ static struct kunit_case vfio_coherent_aperture_cases[] = {
 	KUNIT_CASE(vfio_coherent_aperture_test_bar_size),
 	KUNIT_CASE(vfio_coherent_aperture_test_too_large),
 	KUNIT_CASE(vfio_coherent_aperture_test_claim_nested),
+	KUNIT_CASE(vfio_coherent_aperture_test_struct_page_walk),
 	{}
 };
 
@@ -467,7 +495,7 @@ static struct kunit_suite vfio_coherent_discover_suite = {
 
 kunit_test_suites(&vfio_coherent_aperture_suite, &vfio_coherent_discover_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(VFIO_COHERENT);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+MODULE_IMPORT_NS("VFIO_COHERENT");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the vfio-coherent core");

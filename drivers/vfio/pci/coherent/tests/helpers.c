@@ -74,7 +74,7 @@ vfio_coherent_kunit_device(struct kunit *test, const struct vfio_coherent_ops *o
 							cdev), 0);
 	return cdev;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_device, VFIO_COHERENT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_device, "VFIO_COHERENT_KUNIT");
 
 /**
  * vfio_coherent_kunit_data() - the private pointer of a fake device
@@ -86,7 +86,7 @@ void *vfio_coherent_kunit_data(struct vfio_coherent_device *cdev)
 {
 	return container_of(cdev, struct vfio_coherent_kunit_device, cdev)->data;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_data, VFIO_COHERENT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_data, "VFIO_COHERENT_KUNIT");
 
 /**
  * vfio_coherent_kunit_discover() - run the core's discovery for a fake device
@@ -123,7 +123,7 @@ int vfio_coherent_kunit_discover(struct kunit *test, struct device *dev,
 		devres_remove_group(dev, group);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_discover, VFIO_COHERENT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_discover, "VFIO_COHERENT_KUNIT");
 
 /* A log line as kmsg_dump_get_line() gives it: a record and its prefix. */
 #define KUNIT_LOG_LINE_MAX	(1024 + 64)
@@ -150,7 +150,7 @@ void vfio_coherent_kunit_log_mark(struct kunit *test,
 		 atomic_inc_return(&kunit_log_marks));
 	pr_info("%s %s, parameter %d\n", mark->text, test->name, test->param_index);
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_log_mark, VFIO_COHERENT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_log_mark, "VFIO_COHERENT_KUNIT");
 
 /**
  * vfio_coherent_kunit_logged() - whether a line was logged since a mark
@@ -187,4 +187,4 @@ bool vfio_coherent_kunit_logged(const struct vfio_coherent_kunit_mark *mark,
 	kfree(line);
 	return found;
 }
-EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_logged, VFIO_COHERENT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(vfio_coherent_kunit_logged, "VFIO_COHERENT_KUNIT");

@@ -125,6 +125,6 @@ static struct kunit_suite live_test_suite = {
 
 kunit_test_suite(live_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests on the vfio-coherent test machine's functions");
