@@ -10,7 +10,7 @@
  * readable, writable and mmappable, with a sparse-mmap capability covering
  * exactly [0, S): the real memory. Read and write go through a kernel
  * mapping of the same type as the user's (write-back for cacheable
- * apertures, write-combine otherwise) of one 32 MiB window of the aperture
+ * apertures, write-combine otherwise) of one 2 MiB window of the aperture
  * at a time, moved where a copy needs it; those of one aperture run one at
  * a time. Between S and the region size reads
  * return all-ones and writes are dropped, as for absent memory behind a BAR;
@@ -63,7 +63,7 @@
  * access and freed at close), and leave a cacheable kernel alias of all of
  * it in place through resets and low power.
  */
-#define RW_WINDOW	SZ_32M
+#define RW_WINDOW	SZ_2M
 
 /*
  * Copy to the user from the aperture; where the architecture has a copy
